@@ -1,0 +1,36 @@
+# Beredskabsbot. `make run` and `make test` are the whole set-up on a fresh machine (python3 + make).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PLAN   ?= holstebro
+export PLAN
+
+.PHONY: run test check bench clean help
+
+help:
+	@echo "make run    - start the bot on \$$PORT (default 3978); local mode also starts the Agents Playground"
+	@echo "make test   - run every test"
+	@echo "make check PLAN=<name or path> - validate a plan's YAML and print OK or every error"
+	@echo "make bench  - benchmarks"
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) app.py
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+check: $(STAMP)
+	$(PY) -m knowledge check "$(PLAN)"
+
+bench: $(STAMP)
+	$(PY) -m tests.bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache data node_modules .playground

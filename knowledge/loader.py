@@ -1,0 +1,355 @@
+"""Load a plan (national layer + one municipality folder) from YAML, validate it fully, freeze it.
+
+Every error names the file, the line and the path to the bad value, e.g.
+`knowledge/holstebro/contacts.yaml:42: contacts[3].phone: '9611 537' is not a Danish phone number`.
+"""
+from __future__ import annotations
+
+import os
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from pydantic import ValidationError
+
+from .model import (
+    RESERVED_FALLBACK_PHRASES,
+    AcuteSignals,
+    Contact,
+    Document,
+    Knowledge,
+    PlanFile,
+    PlanMeta,
+    ResolvedTopic,
+    Topic,
+)
+
+KNOWLEDGE_DIR = Path(__file__).resolve().parent
+NATIONAL_DIR = KNOWLEDGE_DIR / "national"
+
+# Messages the bot needs; a plan missing one cannot start.
+REQUIRED_MESSAGES = (
+    "welcome_title", "welcome_text", "help_title", "help_text", "help_examples",
+    "fallback_title", "fallback_text", "fallback_suggestions", "fallback_contact",
+    "source_prefix", "contacts_heading", "related_heading", "acute_banner",
+    "error", "cancelled", "empty_message", "verified_prefix",
+)
+REQUIRED_COMMANDS = ("help", "cancel")
+REQUIRED_ROLES = ("sparring", "acute")
+
+
+class PlanError(Exception):
+    """A plan that failed validation; `errors` holds every problem found, one line each."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass(frozen=True)
+class _Where:
+    file: str
+    line: int
+    path: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.path}"
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _path_str(parts: Iterable[Any]) -> str:
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top)"
+
+
+class _LineMap:
+    """Python values built from YAML nodes, with the line of every path."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.lines: dict[tuple, int] = {}
+        self._constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: tuple = ()) -> Any:
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            out: dict = {}
+            for key_node, value_node in node.value:
+                key = self._constructor.construct_object(key_node, deep=True)
+                if key in out:
+                    raise PlanError([f"{self.file}:{key_node.start_mark.line + 1}: "
+                                     f"{_path_str(path + (key,))}: duplicate key"])
+                out[key] = self.build(value_node, path + (key,))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._constructor.construct_object(node, deep=True)
+
+    def where(self, path: tuple) -> _Where:
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in self.lines:
+                return _Where(self.file, self.lines[path[:cut]], _path_str(path))
+        return _Where(self.file, 1, _path_str(path))
+
+
+def _parse_file(path: Path) -> tuple[PlanFile | None, _LineMap, list[str]]:
+    shown = _display(path)
+    lines = _LineMap(shown)
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except UnicodeDecodeError as exc:
+        return None, lines, [f"{shown}:1: (top): not UTF-8 text ({exc.reason})"]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        return None, lines, [f"{shown}:{line}: (top): invalid YAML: {exc.problem or exc.context}"]
+    if node is None:
+        return PlanFile(), lines, []
+    try:
+        raw = lines.build(node)
+    except PlanError as exc:
+        return None, lines, exc.errors
+    except yaml.YAMLError as exc:
+        return None, lines, [f"{shown}:1: (top): invalid YAML: {exc}"]
+    if not isinstance(raw, dict):
+        return None, lines, [f"{shown}:1: (top): a plan file must be a mapping of sections"]
+    try:
+        return PlanFile.model_validate(raw), lines, []
+    except ValidationError as exc:
+        errors = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = "unknown field"
+            elif err["type"] == "missing":
+                message = "required field is missing"
+            errors.append(f"{lines.where(loc)}: {message}")
+        return None, lines, errors
+
+
+def resolve_plan_dir(plan: str) -> Path:
+    """A plan is a folder name under knowledge/ or a path to a folder."""
+    candidate = Path(plan)
+    if plan and "/" not in plan and os.sep not in plan and (KNOWLEDGE_DIR / plan).is_dir():
+        return KNOWLEDGE_DIR / plan
+    return candidate.resolve()
+
+
+def shipped_plans() -> list[str]:
+    """The municipality folders that ship with the product."""
+    return sorted(p.parent.name for p in KNOWLEDGE_DIR.glob("*/plan.yaml"))
+
+
+def load_plan(plan: str | os.PathLike, national_dir: Path = NATIONAL_DIR) -> Knowledge:
+    """Load, validate and freeze a plan; raises PlanError listing every problem."""
+    plan_dir = resolve_plan_dir(str(plan))
+    if not plan_dir.is_dir():
+        raise PlanError([f"{_display(plan_dir)}: plan folder not found "
+                         f"(shipped plans: {', '.join(shipped_plans())})"])
+    if not (plan_dir / "plan.yaml").is_file():
+        raise PlanError([f"{_display(plan_dir / 'plan.yaml')}:1: (top): a plan folder needs plan.yaml"])
+    errors: list[str] = []
+    layers = []
+    for layer_dir in (national_dir, plan_dir):
+        parsed = []
+        for path in sorted(layer_dir.glob("*.yaml")):
+            data, lines, file_errors = _parse_file(path)
+            errors.extend(file_errors)
+            if data is not None:
+                parsed.append((data, lines))
+        layers.append(parsed)
+    if errors:
+        raise PlanError(errors)
+    knowledge = _merge_and_check(layers, errors)
+    if errors:
+        raise PlanError(errors)
+    return knowledge
+
+
+def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
+    """Municipal entries replace national ones by id; then every reference is checked."""
+    documents: dict[str, Document] = {}
+    contacts: dict[str, Contact] = {}
+    topics: dict[str, Topic] = {}
+    where: dict[tuple[str, str], _Where] = {}
+    messages: dict[str, str] = {}
+    message_where: dict[str, _Where] = {}
+    commands: dict[str, tuple[str, ...]] = {}
+    synonyms: list[tuple[str, ...]] = []
+    stopwords: set[str] = set()
+    contact_questions: list[str] = []
+    meta: PlanMeta | None = None
+    meta_where: _Where | None = None
+    acute: AcuteSignals | None = None
+    acute_where: _Where | None = None
+
+    for layer_no, parsed in enumerate(layers):
+        seen_in_layer: dict[tuple[str, str], _Where] = {}
+        for data, lines in parsed:
+            for section, items, target in (("documents", data.documents, documents),
+                                           ("contacts", data.contacts, contacts),
+                                           ("topics", data.topics, topics)):
+                for i, item in enumerate(items):
+                    here = lines.where((section, i))
+                    key = (section, item.id)
+                    if key in seen_in_layer:
+                        errors.append(f"{lines.where((section, i, 'id'))}: duplicate id {item.id!r} "
+                                      f"(also at {seen_in_layer[key].file}:{seen_in_layer[key].line})")
+                        continue
+                    seen_in_layer[key] = here
+                    target[item.id] = item
+                    where[key] = here
+            for key, value in data.messages.items():
+                messages[key] = value
+                message_where[key] = lines.where(("messages", key))
+            commands.update(data.commands)
+            synonyms.extend(data.synonyms)
+            stopwords.update(word.lower() for word in data.stopwords)
+            contact_questions.extend(data.contact_questions)
+            if data.acute is not None:
+                acute, acute_where = data.acute, lines.where(("acute",))
+            if data.plan is not None:
+                if layer_no == 0:
+                    errors.append(f"{lines.where(('plan',))}: the national layer cannot hold a plan section")
+                elif meta is not None:
+                    errors.append(f"{lines.where(('plan',))}: a second plan section "
+                                  f"(the first is at {meta_where.file}:{meta_where.line})")
+                else:
+                    meta, meta_where = data.plan, lines.where(("plan",))
+
+    if meta is None:
+        errors.append("plan.yaml:1: plan: required section is missing")
+        return None
+    if acute is None:
+        errors.append(f"{meta_where.file}:1: acute: required section is missing (national acute.yaml)")
+        return None
+
+    def check_contact_ids(ids, at: _Where) -> None:
+        for i, contact_id in enumerate(ids):
+            if contact_id not in contacts:
+                errors.append(f"{at.file}:{at.line}: {at.path}[{i}]: unknown contact {contact_id!r}")
+
+    for role in REQUIRED_ROLES:
+        if role not in meta.roles:
+            errors.append(f"{meta_where}.roles: required role {role!r} is missing")
+    for role, ids in meta.roles.items():
+        check_contact_ids(ids, _Where(meta_where.file, meta_where.line, f"plan.roles.{role}"))
+
+    for contact in contacts.values():
+        if contact.source.document not in documents:
+            at = where[("contacts", contact.id)]
+            errors.append(f"{at}.source.document: unknown document {contact.source.document!r}")
+
+    for contact in contacts.values():
+        generated = _contact_topic(contact, contact_questions)
+        if generated.id in topics:
+            errors.append(f"{where[('topics', generated.id)]}: id {generated.id!r} is reserved for "
+                          f"the contact card of {contact.id!r}")
+        else:
+            topics[generated.id] = generated
+            where[("topics", generated.id)] = where[("contacts", contact.id)]
+
+    resolved: dict[str, ResolvedTopic] = {}
+    for topic in topics.values():
+        at = where[("topics", topic.id)]
+        topic_contacts: list[Contact] = []
+        for i, ref in enumerate(topic.contacts):
+            if ref.startswith("@"):
+                role = ref[1:]
+                if role not in meta.roles:
+                    errors.append(f"{at}.contacts[{i}]: unknown role {ref!r} "
+                                  f"(plan.yaml roles: {', '.join(sorted(meta.roles))})")
+                    continue
+                ids = meta.roles[role]
+            else:
+                ids = (ref,)
+            for contact_id in ids:
+                if contact_id not in contacts:
+                    errors.append(f"{at}.contacts[{i}]: unknown contact {contact_id!r}")
+                elif contacts[contact_id] not in topic_contacts:
+                    topic_contacts.append(contacts[contact_id])
+        for i, related in enumerate(topic.related):
+            if related not in topics:
+                errors.append(f"{at}.related[{i}]: unknown topic {related!r}")
+            elif related == topic.id:
+                errors.append(f"{at}.related[{i}]: a topic cannot be related to itself")
+        if topic.source.document not in documents:
+            errors.append(f"{at}.source.document: unknown document {topic.source.document!r}")
+        for field_name in ("title", "answer", "points"):
+            value = getattr(topic, field_name)
+            for text in (value if isinstance(value, tuple) else (value,)):
+                for phrase in RESERVED_FALLBACK_PHRASES:
+                    if phrase in text.lower():
+                        errors.append(f"{at}.{field_name}: uses {phrase!r}, which is reserved for "
+                                      f"replies without a confident answer; rephrase it")
+        if not errors:
+            resolved[topic.id] = ResolvedTopic(
+                topic=topic,
+                contacts=tuple(topic_contacts),
+                source=documents[topic.source.document],
+                related=tuple(topics[r] for r in topic.related),
+            )
+
+    if acute.topic not in topics:
+        errors.append(f"{acute_where}.topic: unknown topic {acute.topic!r}")
+    for key in REQUIRED_MESSAGES:
+        if key not in messages:
+            errors.append(f"{meta_where.file}:1: messages.{key}: required message is missing")
+    for key, text in messages.items():
+        try:
+            list(string.Formatter().parse(text))
+        except ValueError as exc:
+            errors.append(f"{message_where[key]}: {exc}")
+    for key in REQUIRED_COMMANDS:
+        if key not in commands:
+            errors.append(f"{meta_where.file}:1: commands.{key}: required command is missing")
+    if errors:
+        return None
+    return Knowledge(
+        meta=meta,
+        topics=Knowledge.freeze(resolved),
+        contacts=Knowledge.freeze(contacts),
+        documents=Knowledge.freeze(documents),
+        messages=Knowledge.freeze(messages),
+        commands=Knowledge.freeze(commands),
+        synonyms=tuple(synonyms),
+        stopwords=frozenset(stopwords),
+        acute=acute,
+        files=tuple(lines.file for parsed in layers for _, lines in parsed),
+    )
+
+
+CONTACT_TOPIC_PREFIX = "kontakt-"
+
+
+def _contact_topic(contact: Contact, templates: list[str]) -> Topic:
+    """Every contact gets a card of its own, found by its name and aliases ("Hvad er nummeret til X?")."""
+    names = (contact.name, *contact.aliases)
+    questions = tuple(dict.fromkeys(t.format(name=n) for t in templates for n in names)) or names
+    return Topic.model_construct(
+        id=CONTACT_TOPIC_PREFIX + contact.id,
+        title=contact.name,
+        kind="contact",
+        answer=contact.description or contact.name,
+        points=(),
+        questions=questions,
+        keywords=names,
+        contacts=(contact.id,),
+        related=(),
+        source=contact.source,
+    )

@@ -1,0 +1,183 @@
+"""The plan's data model: what one YAML file may hold, and the validated, frozen `Knowledge`."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Annotated, Literal, Mapping
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+# Phrases reserved for "no confident answer" replies (DEVELOPERS.md); no plan text may use them.
+RESERVED_FALLBACK_PHRASES = ("ikke sikker", "kan ikke finde", "fandt ikke", "forstår ikke")
+
+_ID_RE = r"^[a-z0-9][a-z0-9-]*$"
+Id = Annotated[str, StringConstraints(pattern=_ID_RE, max_length=60)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+# Keywords may be bare numbers in YAML ("112", "16"): read them as text.
+Keyword = Annotated[ShortText, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
+# A contact reference: a contact id, or "@role" for the plan's role (e.g. "@sparring").
+ContactRef = Annotated[str, StringConstraints(pattern=r"^@?[a-z0-9][a-z0-9-]*$", max_length=61)]
+
+
+def _danish_phone(value: str) -> str:
+    digits = re.sub(r"[\s-]", "", value)
+    if digits.startswith("+45"):
+        digits = digits[3:]
+        valid = len(digits) == 8 and digits.isdigit()
+    else:
+        valid = digits.isdigit() and len(digits) in (3, 4, 8)
+    if not valid:
+        raise ValueError(f"{value!r} is not a Danish phone number")
+    return value.strip()
+
+
+def _email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", value.strip(), re.IGNORECASE):
+        raise ValueError(f"{value!r} is not an e-mail address")
+    return value.strip()
+
+
+def _url(value: str) -> str:
+    if not re.fullmatch(r"https?://\S+", value.strip()):
+        raise ValueError(f"{value!r} is not an http(s) address")
+    return value.strip()
+
+
+Phone = Annotated[str, AfterValidator(_danish_phone)]
+Email = Annotated[str, AfterValidator(_email)]
+Url = Annotated[str, AfterValidator(_url)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Source(_Frozen):
+    """Where a fact comes from: a document id (documents.yaml) and its section."""
+
+    document: Id
+    section: ShortText
+
+
+class Document(_Frozen):
+    id: Id
+    title: ShortText
+    publisher: ShortText
+    year: int | None = Field(default=None, ge=1990, le=2100)
+    url: Url | None = None
+
+
+class Contact(_Frozen):
+    id: Id
+    name: ShortText
+    aliases: tuple[ShortText, ...] = ()
+    description: Text | None = None
+    phone: Phone | None = None
+    phone_label: ShortText | None = None
+    email: Email | None = None
+    url: Url | None = None
+    hours: ShortText | None = None
+    verified: dt.date
+    source: Source
+
+    @property
+    def phone_digits(self) -> str | None:
+        """The number as dialled (tel: link): digits with an optional leading +."""
+        if self.phone is None:
+            return None
+        return re.sub(r"[^\d+]", "", self.phone)
+
+
+TopicKind = Literal["fact", "situation", "acute", "contact"]
+
+
+class Topic(_Frozen):
+    id: Id
+    title: ShortText
+    kind: TopicKind = "fact"
+    answer: Text
+    points: tuple[ShortText, ...] = ()
+    questions: tuple[ShortText, ...] = Field(min_length=1)
+    keywords: tuple[Keyword, ...] = ()
+    contacts: tuple[ContactRef, ...] = ()
+    related: tuple[Id, ...] = ()
+    source: Source
+
+
+class PlanMeta(_Frozen):
+    """A municipality's own facts about its plan (plan.yaml)."""
+
+    id: Id
+    municipality: ShortText
+    title: ShortText
+    adopted: dt.date | None = None
+    url: Url | None = None
+    roles: dict[Key, tuple[Id, ...]]
+
+
+class AcuteSignals(_Frozen):
+    """Words that signal acute danger; any match puts the acute topic first."""
+
+    topic: Id
+    phrases: tuple[ShortText, ...] = Field(min_length=1)
+
+
+class PlanFile(_Frozen):
+    """What one YAML file of a plan folder may hold; every section is optional."""
+
+    plan: PlanMeta | None = None
+    documents: tuple[Document, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    messages: dict[Key, Text] = {}
+    commands: dict[Key, tuple[ShortText, ...]] = {}
+    synonyms: tuple[tuple[ShortText, ...], ...] = ()
+    stopwords: tuple[ShortText, ...] = ()
+    contact_questions: tuple[ShortText, ...] = ()
+    acute: AcuteSignals | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedTopic:
+    """A topic with its contact references resolved for one plan."""
+
+    topic: Topic
+    contacts: tuple[Contact, ...]
+    source: Document
+    related: tuple[Topic, ...]
+
+    @property
+    def id(self) -> str:
+        return self.topic.id
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """One validated plan: the national layer with one municipality's folder on top."""
+
+    meta: PlanMeta
+    topics: Mapping[str, ResolvedTopic]
+    contacts: Mapping[str, Contact]
+    documents: Mapping[str, Document]
+    messages: Mapping[str, str]
+    commands: Mapping[str, tuple[str, ...]]
+    synonyms: tuple[tuple[str, ...], ...]
+    stopwords: frozenset[str]
+    acute: AcuteSignals
+    files: tuple[str, ...] = field(default=())
+
+    def role(self, name: str) -> tuple[Contact, ...]:
+        """The contacts the plan names for a role such as 'sparring' or 'acute'."""
+        return tuple(self.contacts[c] for c in self.meta.roles.get(name, ()))
+
+    def message(self, key: str, **values: str) -> str:
+        """A user-facing text from the plan, with {placeholders} filled in."""
+        return self.messages[key].format(**values) if values else self.messages[key]
+
+    @staticmethod
+    def freeze(mapping: dict) -> Mapping:
+        return MappingProxyType(dict(mapping))
