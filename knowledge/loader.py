@@ -193,6 +193,8 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
     synonyms: list[tuple[str, ...]] = []
     stopwords: set[str] = set()
     contact_questions: list[str] = []
+    menu: tuple[str, ...] = ()
+    menu_where: _Where | None = None
     meta: PlanMeta | None = None
     meta_where: _Where | None = None
     acute: AcuteSignals | None = None
@@ -221,6 +223,8 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             synonyms.extend(data.synonyms)
             stopwords.update(word.lower() for word in data.stopwords)
             contact_questions.extend(data.contact_questions)
+            if data.menu:
+                menu, menu_where = data.menu, lines.where(("menu",))
             if data.acute is not None:
                 acute, acute_where = data.acute, lines.where(("acute",))
             if data.plan is not None:
@@ -305,6 +309,11 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
                 related=tuple(topics[r] for r in topic.related),
             )
 
+    if not menu:
+        errors.append(f"{meta_where.file}:1: menu: required section is missing (national messages.yaml)")
+    for i, topic_id in enumerate(menu):
+        if topic_id not in topics:
+            errors.append(f"{menu_where}[{i}]: unknown topic {topic_id!r}")
     if acute.topic not in topics:
         errors.append(f"{acute_where}.topic: unknown topic {acute.topic!r}")
     for key in REQUIRED_MESSAGES:
@@ -330,6 +339,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         synonyms=tuple(synonyms),
         stopwords=frozenset(stopwords),
         acute=acute,
+        menu=tuple(resolved[t] for t in menu),
         files=tuple(lines.file for parsed in layers for _, lines in parsed),
     )
 

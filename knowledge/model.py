@@ -138,6 +138,7 @@ class PlanFile(_Frozen):
     synonyms: tuple[tuple[ShortText, ...], ...] = ()
     stopwords: tuple[ShortText, ...] = ()
     contact_questions: tuple[ShortText, ...] = ()
+    menu: tuple[Id, ...] = ()
     acute: AcuteSignals | None = None
 
 
@@ -168,6 +169,7 @@ class Knowledge:
     synonyms: tuple[tuple[str, ...], ...]
     stopwords: frozenset[str]
     acute: AcuteSignals
+    menu: tuple[ResolvedTopic, ...]
     files: tuple[str, ...] = field(default=())
 
     def role(self, name: str) -> tuple[Contact, ...]:

@@ -1,0 +1,176 @@
+"""Beredskabsbot: the aiohttp app factory and `python app.py` (what `make run` starts).
+
+The only module that touches aiohttp and the Bot Framework adapter together.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+
+from aiohttp import web
+from botbuilder.core import ConversationState, MessageFactory, ShowTypingMiddleware, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity
+
+from bot.auth import token_problem
+from bot.plan_bot import PlanBot
+from bot.settings import Settings, SettingsError
+from bot.storage import SqliteStorage
+from knowledge import Knowledge, PlanError, load_plan
+from knowledge.matcher import Matcher
+
+logger = logging.getLogger("beredskabsbot")
+
+MAX_BODY_BYTES = 1024 * 1024
+
+SETTINGS = web.AppKey("settings", Settings)
+KNOWLEDGE = web.AppKey("knowledge", Knowledge)
+ADAPTER = web.AppKey("adapter", CloudAdapter)
+BOT = web.AppKey("bot", PlanBot)
+STORAGE = web.AppKey("storage", SqliteStorage)
+
+
+def _bad_request(reason: str) -> web.Response:
+    return web.json_response({"error": reason}, status=400)
+
+
+async def messages(request: web.Request) -> web.Response:
+    """POST /api/messages: one Bot Framework activity in, replies through the connector."""
+    settings = request.app[SETTINGS]
+    if request.content_type != "application/json":
+        return web.json_response({"error": "Content-Type must be application/json"}, status=415)
+    if settings.app_id:
+        problem = token_problem(request.headers.get("Authorization"))
+        if problem:
+            logger.warning("Refused request: %s", problem)
+            return web.json_response({"error": "unauthorized"}, status=401)
+    body = await request.read()  # aiohttp answers 413 past client_max_size
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return _bad_request("body is not valid JSON")
+    if not isinstance(data, dict):
+        return _bad_request("body must be a JSON object (an activity)")
+    try:
+        activity = Activity().deserialize(data)
+    except Exception:  # msrest raises several types for ill-typed fields
+        return _bad_request("body is not a valid activity")
+    if not isinstance(activity.type, str) or not activity.type:
+        return _bad_request("activity.type is required")
+    if activity.conversation is None or not activity.conversation.id:
+        return _bad_request("activity.conversation.id is required")
+    if not isinstance(activity.service_url, str) or not activity.service_url.startswith(("http://", "https://")):
+        return _bad_request("activity.serviceUrl is required")
+    if activity.text is not None and not isinstance(activity.text, str):
+        return _bad_request("activity.text must be a string")
+
+    try:
+        invoke_response = await request.app[ADAPTER].process_activity(
+            request.headers.get("Authorization", ""), activity, request.app[BOT].on_turn)
+    except PermissionError:
+        logger.warning("Refused request: token did not validate")
+        return web.json_response({"error": "unauthorized"}, status=401)
+    if invoke_response:
+        return web.json_response(invoke_response.body, status=invoke_response.status)
+    return web.Response(status=200)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """GET /healthz: the process serves and which plan it runs."""
+    knowledge = request.app[KNOWLEDGE]
+    return web.json_response({"status": "ok", "plan": knowledge.meta.id, "topics": len(knowledge.topics)})
+
+
+def _on_turn_error(conversation_state: ConversationState, knowledge: Knowledge):
+    async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
+        # The exception, never the activity: its text is what staff typed.
+        logger.exception("Turn failed (activity type %s)", turn_context.activity.type, exc_info=error)
+        try:
+            await turn_context.send_activity(MessageFactory.text(knowledge.message("error")))
+        except Exception as send_error:  # the connector itself may be what failed
+            logger.warning("Could not tell the user about the error: %s", type(send_error).__name__)
+        try:
+            await conversation_state.delete(turn_context)
+        except Exception as delete_error:
+            logger.warning("Could not clear conversation state: %s", type(delete_error).__name__)
+    return on_turn_error
+
+
+async def create_app(settings: Settings | None = None, knowledge: Knowledge | None = None) -> web.Application:
+    """Build the bot's web app for one plan; raises PlanError for an invalid plan."""
+    settings = settings or Settings.from_env(os.environ)
+    knowledge = knowledge or load_plan(settings.plan)
+    storage = SqliteStorage(settings.data_dir / "state.sqlite")
+    conversation_state = ConversationState(storage)
+
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings))
+    adapter.on_turn_error = _on_turn_error(conversation_state, knowledge)
+    adapter.use(ShowTypingMiddleware(delay=0.5, period=2.0))
+    bot = PlanBot(knowledge, Matcher(knowledge), conversation_state)
+
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    app[SETTINGS] = settings
+    app[KNOWLEDGE] = knowledge
+    app[ADAPTER] = adapter
+    app[BOT] = bot
+    app[STORAGE] = storage
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+
+    async def close_storage(_: web.Application) -> None:
+        storage.close()
+    app.on_cleanup.append(close_storage)
+    return app
+
+
+def main() -> int:
+    """Start the bot on $PORT; in local mode also the Agents Playground."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # aiohttp's access log holds client addresses; the bot never needs them.
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    try:
+        settings = Settings.from_env(os.environ)
+    except SettingsError as exc:
+        for error in exc.errors:
+            logger.error("Configuration: %s", error)
+        return 2
+    try:
+        knowledge = load_plan(settings.plan)
+    except PlanError as exc:
+        for error in exc.errors:
+            logger.error("Plan: %s", error)
+        logger.error("The plan %r is invalid; the bot does not start. Check it with: make check PLAN=%s",
+                     settings.plan, settings.plan)
+        return 2
+    logger.info("Plan %s: %s (%d topics)", knowledge.meta.id, knowledge.meta.municipality, len(knowledge.topics))
+    if settings.local_mode:
+        logger.warning("LOCAL MODE: MicrosoftAppId is not set, so authentication is OFF. "
+                       "Never expose this process to a network; set MicrosoftAppId, "
+                       "MicrosoftAppPassword and MicrosoftAppTenantId in production.")
+
+    from bot.playground import Playground
+
+    playground = Playground.for_settings(settings)
+
+    async def start_playground(_: web.Application) -> None:
+        if playground:
+            await playground.start()
+
+    async def stop_playground(_: web.Application) -> None:
+        if playground:
+            await playground.stop()
+
+    async def factory() -> web.Application:
+        app = await create_app(settings, knowledge)
+        app.on_startup.append(start_playground)
+        app.on_cleanup.append(stop_playground)
+        return app
+
+    web.run_app(factory(), port=settings.port, print=lambda *_: None, access_log=None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Adaptive Cards (version 1.5, what Teams renders) for answers, the fallback, welcome and help.
+
+Buttons are Action.Submit with plain `data` ({"action": ..., ...}); the bot reads `activity.value`.
+Teams and the Agents Playground both send that back; msteams imBack/messageBack would be ignored
+by the Playground.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from botbuilder.core import CardFactory
+from botbuilder.schema import Attachment
+
+from knowledge import Contact, Knowledge, ResolvedTopic
+
+CARD_VERSION = "1.5"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+MAX_BUTTONS = 5
+ACTION_TOPIC = "topic"
+ACTION_ASK = "ask"
+
+
+def _text(text: str, **style: Any) -> dict:
+    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def _card(body: list[dict], actions: list[dict] | None = None) -> Attachment:
+    card: dict[str, Any] = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": CARD_VERSION, "body": body}
+    if actions:
+        card["actions"] = actions
+    return CardFactory.adaptive_card(card)
+
+
+def topic_button(topic_id: str, title: str) -> dict:
+    """A button that shows a topic's answer card."""
+    return {"type": "Action.Submit", "title": title, "data": {"action": ACTION_TOPIC, "topic": topic_id}}
+
+
+def _contact_block(contact: Contact, knowledge: Knowledge) -> dict:
+    lines = [f"**{contact.name}**"]
+    if contact.phone:
+        label = f"{contact.phone_label}: " if contact.phone_label else ""
+        lines.append(f"{label}[{contact.phone}](tel:{contact.phone_digits})")
+    if contact.email:
+        lines.append(f"[{contact.email}](mailto:{contact.email})")
+    if contact.url:
+        lines.append(f"[{contact.url}]({contact.url})")
+    if contact.hours and not (contact.phone_label and contact.hours in contact.phone_label):
+        lines.append(contact.hours)
+    block: dict[str, Any] = {
+        "type": "Container",
+        "spacing": "Small",
+        "items": [_text("  \n".join(lines), spacing="None")],
+    }
+    if contact.phone:
+        # Tapping the contact dials it (Teams mobile, and desktop with a calling app).
+        block["selectAction"] = {"type": "Action.OpenUrl", "url": f"tel:{contact.phone_digits}",
+                                 "title": contact.phone}
+    if contact.description and len(contact.description) < 200:
+        block["items"].append(_text(contact.description, isSubtle=True, size="Small", spacing="None"))
+    verified = knowledge.message("verified_prefix") + " " + contact.verified.strftime("%d.%m.%Y")
+    block["items"].append(_text(verified, isSubtle=True, size="Small", spacing="None"))
+    return block
+
+
+def contacts_section(contacts: Iterable[Contact], knowledge: Knowledge) -> list[dict]:
+    """The heading and one block per contact, in the order given (police first on acute cards)."""
+    contacts = list(contacts)
+    if not contacts:
+        return []
+    return [_text(knowledge.message("contacts_heading"), weight="Bolder", spacing="Medium"),
+            *(_contact_block(c, knowledge) for c in contacts)]
+
+
+def source_line(topic: ResolvedTopic, knowledge: Knowledge) -> str:
+    """'Kilde: <document>, <section>' for a topic's card."""
+    return f"{knowledge.message('source_prefix')} {topic.source.title}, {topic.topic.source.section}"
+
+
+def answer_card(topic: ResolvedTopic, knowledge: Knowledge) -> Attachment:
+    """Title, short answer, points, the contacts to call, the source line and related topics as buttons."""
+    t = topic.topic
+    body: list[dict] = []
+    if t.kind == "acute":
+        body.append({
+            "type": "Container", "style": "attention", "bleed": True,
+            "items": [_text(knowledge.message("acute_banner"), weight="Bolder", size="Large")],
+        })
+        # Safety first: whom to call comes before any explanation.
+        body.append(_text(t.title, weight="Bolder", size="Medium"))
+        body.extend(contacts_section(topic.contacts, knowledge))
+        body.append(_text(t.answer, spacing="Medium"))
+    else:
+        body.append(_text(t.title, weight="Bolder", size="Medium"))
+        body.append(_text(t.answer))
+    if t.points:
+        body.append(_text("\n".join(f"- {p}" for p in t.points)))
+    if t.kind != "acute":
+        body.extend(contacts_section(topic.contacts, knowledge))
+    body.append(_text(source_line(topic, knowledge), isSubtle=True, size="Small", spacing="Medium"))
+    actions = [topic_button(r.id, r.title) for r in topic.related[:MAX_BUTTONS]]
+    return _card(body, actions)
+
+
+def fallback_card(knowledge: Knowledge, suggestions: Iterable[ResolvedTopic]) -> Attachment:
+    """The honest "no confident answer" reply: closest topics as buttons and the plan's sparring contact."""
+    sparring = knowledge.role("sparring")
+    names = " / ".join(c.name for c in sparring)
+    body = [
+        _text(knowledge.message("fallback_title"), weight="Bolder", size="Medium"),
+        _text(knowledge.message("fallback_text", contact=names)),
+    ]
+    suggestions = list(suggestions)[:3]
+    if suggestions:
+        body.append(_text(knowledge.message("fallback_suggestions"), weight="Bolder", spacing="Medium"))
+    body.extend(contacts_section(sparring, knowledge))
+    return _card(body, [topic_button(s.id, s.topic.title) for s in suggestions])
+
+
+def menu_card(knowledge: Knowledge, title_key: str, text_key: str) -> Attachment:
+    """Welcome or help: what the bot does, and the plan's menu topics as buttons."""
+    municipality = knowledge.meta.municipality
+    body = [
+        _text(knowledge.message(title_key), weight="Bolder", size="Medium"),
+        _text(knowledge.message(text_key, municipality=municipality)),
+        _text(knowledge.message("acute_banner"), weight="Bolder", color="Attention"),
+        _text(knowledge.message("help_examples"), weight="Bolder", spacing="Medium"),
+    ]
+    actions = [topic_button(topic.id, topic.topic.title) for topic in knowledge.menu[:MAX_BUTTONS + 1]]
+    return _card(body, actions)

@@ -1,0 +1,92 @@
+"""Settings from the environment: one frozen object, every problem reported at once, secrets hidden."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+APP_TYPES = ("SingleTenant", "MultiTenant", "UserAssignedMSI")
+
+
+class SettingsError(Exception):
+    """The environment is incomplete or wrong; `errors` lists every problem."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("; ".join(errors))
+
+
+@dataclass(frozen=True)
+class Settings:
+    port: int = 3978
+    data_dir: Path = Path("data")
+    plan: str = "holstebro"
+    app_id: str = ""
+    app_password: str = field(default="", repr=False)
+    app_type: str = "SingleTenant"
+    tenant_id: str = ""
+    coordinators: frozenset[str] = frozenset()
+    playground: bool = True
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> "Settings":
+        """Read PORT, DATA_DIR, PLAN, MicrosoftApp*, COORDINATORS and PLAYGROUND; raise SettingsError."""
+        errors: list[str] = []
+        raw_port = environ.get("PORT", "").strip() or "3978"
+        port = 3978
+        if not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
+            errors.append(f"PORT must be a number from 1 to 65535, not {raw_port!r}")
+        else:
+            port = int(raw_port)
+        app_id = environ.get("MicrosoftAppId", "").strip()
+        password = environ.get("MicrosoftAppPassword", "").strip()
+        tenant = environ.get("MicrosoftAppTenantId", "").strip()
+        app_type = environ.get("MicrosoftAppType", "").strip() or "SingleTenant"
+        if app_type not in APP_TYPES:
+            errors.append(f"MicrosoftAppType must be one of {', '.join(APP_TYPES)}, not {app_type!r}")
+        if app_id:
+            if not password:
+                errors.append("MicrosoftAppPassword is required when MicrosoftAppId is set")
+            if not tenant:
+                errors.append("MicrosoftAppTenantId is required when MicrosoftAppId is set")
+        elif password or tenant:
+            errors.append("MicrosoftAppPassword/MicrosoftAppTenantId are set but MicrosoftAppId is not")
+        playground = environ.get("PLAYGROUND", "1").strip().lower()
+        if playground not in ("0", "1", "", "false", "true", "no", "yes"):
+            errors.append(f"PLAYGROUND must be 0 or 1, not {playground!r}")
+        if errors:
+            raise SettingsError(errors)
+        return cls(
+            port=port,
+            data_dir=Path(environ.get("DATA_DIR", "").strip() or "data"),
+            plan=environ.get("PLAN", "").strip() or "holstebro",
+            app_id=app_id,
+            app_password=password,
+            app_type=app_type,
+            tenant_id=tenant,
+            coordinators=frozenset(c.strip() for c in environ.get("COORDINATORS", "").split(",") if c.strip()),
+            playground=playground not in ("0", "false", "no"),
+        )
+
+    @property
+    def local_mode(self) -> bool:
+        """No MicrosoftAppId: authentication is off (for local development only)."""
+        return not self.app_id
+
+    # The names botbuilder's ConfigurationBotFrameworkAuthentication reads.
+    @property
+    def APP_ID(self) -> str:  # noqa: N802
+        return self.app_id
+
+    @property
+    def APP_PASSWORD(self) -> str:  # noqa: N802
+        return self.app_password
+
+    @property
+    def APP_TYPE(self) -> str:  # noqa: N802
+        # botbuilder accepts an empty app id (authentication off) only for MultiTenant.
+        return "MultiTenant" if self.local_mode else self.app_type
+
+    @property
+    def APP_TENANTID(self) -> str:  # noqa: N802
+        return self.tenant_id

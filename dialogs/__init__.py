@@ -1,0 +1,1 @@
+"""Flow dialogs on botbuilder-dialogs (the "flows" issue). Flows themselves are data in the plan."""

@@ -1,0 +1,55 @@
+"""Danish text normalisation for matching: case, punctuation, æ/ø/å and their ae/oe/aa spellings, stemming."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "u"})
+_NON_WORD = re.compile(r"[^0-9a-z§]+")
+_SPLIT_DIGITS = re.compile(r"(?<=\d) (?=\d)")
+_stemmer = snowballstemmer.stemmer("danish")
+
+# Inputs are cut before normalisation: a staff question never needs more, and matching stays fast.
+MAX_CHARS = 1000
+
+
+def clean(text: str) -> str:
+    """Lower-case, drop control characters and accents (keeping æ/ø/å), collapse whitespace."""
+    text = unicodedata.normalize("NFC", text[:MAX_CHARS]).lower()
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return " ".join(text.split())
+
+
+def fold(word: str) -> str:
+    """Spell æ/ø/å as ae/oe/aa and strip other accents, so both spellings compare equal."""
+    word = word.translate(_FOLD)
+    word = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in word if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """The surface words of a text: cleaned, split on anything that is not a letter, digit or §.
+
+    Digit groups are joined ("70 27 76 66" -> "70277666") so phone numbers compare as one token.
+    """
+    text = clean(text)
+    out = []
+    for raw in re.split(r"[\s/,;:!?()\"'«»“”.\-–]+", _SPLIT_DIGITS.sub("", text)):
+        raw = raw.strip("*_#&+")
+        if not raw:
+            continue
+        folded = _NON_WORD.sub(" ", fold(raw)).split()
+        out.extend(folded)
+    return out
+
+
+@lru_cache(maxsize=20000)
+def stem(word: str) -> str:
+    """Snowball Danish stem of a folded word (the stemmer sees æ/ø/å again)."""
+    if word.isdigit() or len(word) <= 3:
+        return word
+    unfolded = word.replace("ae", "æ").replace("oe", "ø").replace("aa", "å")
+    return fold(_stemmer.stemWord(unfolded))

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from bot.settings import Settings
+from tests.fakes import FakeConnector, message
+
+
+@pytest.fixture
+async def connector(aiohttp_server):
+    fake = FakeConnector()
+    server = await aiohttp_server(fake.app())
+    fake.url = str(server.make_url("")).rstrip("/")
+    return fake
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings.from_env({"DATA_DIR": str(tmp_path / "data"), "PLAYGROUND": "0"})
+
+
+@pytest.fixture
+async def client(aiohttp_client, settings):
+    return await aiohttp_client(await create_app(settings))
+
+
+@pytest.fixture
+def ask(client, connector):
+    """Send one message the way Teams does and return the bot's message replies to it."""
+    async def _ask(text, conversation="conv-1", **kwargs):
+        before = len(connector.replies(conversation))
+        response = await client.post("/api/messages", json=message(text, connector.url, conversation, **kwargs))
+        assert response.status == 200, await response.text()
+        return connector.replies(conversation)[before:]
+    return _ask
