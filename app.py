@@ -53,6 +53,11 @@ async def messages(request: web.Request) -> web.Response:
         return _bad_request("body is not valid JSON")
     if not isinstance(data, dict):
         return _bad_request("body must be a JSON object (an activity)")
+    # msrest coerces ill-typed scalars ("type": 5 -> "5"); the raw values are checked first.
+    if not isinstance(data.get("type"), str):
+        return _bad_request("activity.type must be a string")
+    if not isinstance(data.get("text", ""), (str, type(None))):
+        return _bad_request("activity.text must be a string")
     try:
         activity = Activity().deserialize(data)
     except Exception:  # msrest raises several types for ill-typed fields
@@ -63,8 +68,6 @@ async def messages(request: web.Request) -> web.Response:
         return _bad_request("activity.conversation.id is required")
     if not isinstance(activity.service_url, str) or not activity.service_url.startswith(("http://", "https://")):
         return _bad_request("activity.serviceUrl is required")
-    if activity.text is not None and not isinstance(activity.text, str):
-        return _bad_request("activity.text must be a string")
 
     try:
         invoke_response = await request.app[ADAPTER].process_activity(

@@ -255,6 +255,8 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         check_contact_ids(ids, _Where(meta_where.file, meta_where.line, f"plan.roles.{role}"))
 
     for contact in contacts.values():
+        for field_name in ("name", "description", "phone_label", "hours"):
+            _check_reserved(getattr(contact, field_name), f"{where[('contacts', contact.id)]}.{field_name}", errors)
         if contact.source.document not in documents:
             at = where[("contacts", contact.id)]
             errors.append(f"{at}.source.document: unknown document {contact.source.document!r}")
@@ -297,10 +299,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         for field_name in ("title", "answer", "points"):
             value = getattr(topic, field_name)
             for text in (value if isinstance(value, tuple) else (value,)):
-                for phrase in RESERVED_FALLBACK_PHRASES:
-                    if phrase in text.lower():
-                        errors.append(f"{at}.{field_name}: uses {phrase!r}, which is reserved for "
-                                      f"replies without a confident answer; rephrase it")
+                _check_reserved(text, f"{at}.{field_name}", errors)
         if not errors:
             resolved[topic.id] = ResolvedTopic(
                 topic=topic,
@@ -320,6 +319,8 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         if key not in messages:
             errors.append(f"{meta_where.file}:1: messages.{key}: required message is missing")
     for key, text in messages.items():
+        if not key.startswith("fallback"):
+            _check_reserved(text, str(message_where[key]), errors)
         try:
             list(string.Formatter().parse(text))
         except ValueError as exc:
@@ -342,6 +343,14 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         menu=tuple(resolved[t] for t in menu),
         files=tuple(lines.file for parsed in layers for _, lines in parsed),
     )
+
+
+def _check_reserved(text: str | None, at: str, errors: list[str]) -> None:
+    """Only the fallback may say it has no confident answer (DEVELOPERS.md); other text must not."""
+    for phrase in RESERVED_FALLBACK_PHRASES:
+        if text and phrase in text.lower():
+            errors.append(f"{at}: uses {phrase!r}, which is reserved for replies without a confident "
+                          f"answer; rephrase it")
 
 
 CONTACT_TOPIC_PREFIX = "kontakt-"

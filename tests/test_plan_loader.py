@@ -1,0 +1,157 @@
+"""The plan loader: validated, frozen data, and errors that point at the file, line and value."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from knowledge import PlanError, load_plan, shipped_plans
+from knowledge.loader import KNOWLEDGE_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def plan_dir(tmp_path) -> Path:
+    """A writable copy of the Holstebro plan."""
+    target = tmp_path / "myplan"
+    shutil.copytree(KNOWLEDGE_DIR / "holstebro", target)
+    return target
+
+
+def _errors(plan) -> list[str]:
+    with pytest.raises(PlanError) as error:
+        load_plan(plan)
+    return error.value.errors
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_both_shipped_plans_load():
+    assert {"holstebro", "albertslund"} <= set(shipped_plans())
+    for plan in shipped_plans():
+        knowledge = load_plan(plan)
+        assert knowledge.topics and knowledge.role("sparring") and knowledge.role("acute")
+
+
+def test_loaded_plan_is_frozen():
+    knowledge = load_plan("holstebro")
+    with pytest.raises(TypeError):
+        knowledge.topics["x"] = None  # type: ignore[index]
+    topic = next(iter(knowledge.topics.values())).topic
+    with pytest.raises(Exception):
+        topic.title = "changed"  # type: ignore[misc]
+
+
+def test_every_contact_has_a_verified_date_and_every_topic_a_source():
+    for plan in shipped_plans():
+        knowledge = load_plan(plan)
+        assert all(c.verified for c in knowledge.contacts.values())
+        assert all(t.source.title and t.topic.source.section for t in knowledge.topics.values())
+
+
+def test_municipality_replaces_national_entry_by_id():
+    holstebro = load_plan("holstebro")
+    albertslund = load_plan("albertslund")
+    assert holstebro.contacts["politi"].name == "Midt- og Vestjyllands Politi"
+    assert albertslund.contacts["politi"].name == "Politiet"
+    assert "Albertslund" in albertslund.topics["action-cards"].topic.title
+
+
+def test_unknown_contact_in_card_fails_with_file_and_line(plan_dir):
+    topics = plan_dir / "topics.yaml"
+    text = topics.read_text(encoding="utf-8").replace("contacts: [ssp-holstebro, vidensteam-holstebro]",
+                                                      "contacts: [ssp-holstebro, nobody-here]", 1)
+    topics.write_text(text, encoding="utf-8")
+    errors = _errors(plan_dir)
+    assert len(errors) == 1
+    assert "topics.yaml:" in errors[0] and "unknown contact 'nobody-here'" in errors[0]
+    assert "topics[2].contacts[1]" in errors[0]
+
+
+def test_bad_phone_number_names_file_line_and_path(plan_dir):
+    contacts = plan_dir / "contacts.yaml"
+    contacts.write_text(contacts.read_text(encoding="utf-8").replace('"96 11 53 70"', '"9611 537"'), encoding="utf-8")
+    line = _line_of(contacts, "9611 537")
+    errors = _errors(plan_dir)
+    assert errors == [f"{_rel(contacts)}:{line}: contacts[1].phone: '9611 537' is not a Danish phone number"]
+
+
+def _rel(path: Path) -> str:
+    import os
+    return os.path.relpath(path)
+
+
+def test_every_error_is_reported_at_once(plan_dir):
+    contacts = plan_dir / "contacts.yaml"
+    text = contacts.read_text(encoding="utf-8")
+    text = text.replace('"96 11 53 70"', '"12"').replace("verified: 2026-11-22", "verified: yesterday", 1)
+    contacts.write_text(text + "    colour: blue\n", encoding="utf-8")
+    errors = _errors(plan_dir)
+    assert len(errors) == 3
+    assert any("unknown field" in e and "colour" in e for e in errors)
+    assert any("verified" in e for e in errors)
+
+
+def test_yaml_syntax_error_names_the_line(plan_dir):
+    (plan_dir / "extra.yaml").write_text("topics:\n  - id: a\n    title: [unclosed\n", encoding="utf-8")
+    errors = _errors(plan_dir)
+    assert len(errors) == 1 and "extra.yaml:" in errors[0] and "invalid YAML" in errors[0]
+
+
+def test_duplicate_id_in_one_layer_is_an_error(plan_dir):
+    topics = plan_dir / "topics.yaml"
+    (plan_dir / "more.yaml").write_text(
+        "topics:\n  - id: vidensteam\n    title: X\n    answer: Y\n    questions: [Z]\n"
+        "    source: {document: holstebro-beredskabsplan, section: S}\n", encoding="utf-8")
+    errors = _errors(plan_dir)
+    assert any("duplicate id 'vidensteam'" in e and "more.yaml:2" in e for e in errors), errors
+    assert topics.exists()
+
+
+def test_unknown_role_related_topic_and_document_are_errors(plan_dir):
+    (plan_dir / "more.yaml").write_text(
+        "topics:\n  - id: ny\n    title: X\n    answer: Y\n    questions: [Z]\n"
+        "    contacts: ['@nobody']\n    related: [gone]\n"
+        "    source: {document: unknown-doc, section: S}\n", encoding="utf-8")
+    errors = "\n".join(_errors(plan_dir))
+    assert "unknown role '@nobody'" in errors
+    assert "unknown topic 'gone'" in errors
+    assert "unknown document 'unknown-doc'" in errors
+
+
+def test_reserved_fallback_phrase_in_an_answer_is_an_error(plan_dir):
+    (plan_dir / "more.yaml").write_text(
+        "topics:\n  - id: ny\n    title: X\n    answer: Det er vi ikke sikker på\n    questions: [Z]\n"
+        "    source: {document: holstebro-beredskabsplan, section: S}\n", encoding="utf-8")
+    errors = _errors(plan_dir)
+    assert len(errors) == 1 and "'ikke sikker'" in errors[0] and "more.yaml:2" in errors[0]
+
+
+def test_missing_plan_yaml_and_missing_folder(tmp_path):
+    assert "needs plan.yaml" in _errors(tmp_path)[0]
+    assert "plan folder not found" in _errors(tmp_path / "nope")[0]
+
+
+def test_make_check_prints_ok_for_a_valid_plan():
+    result = subprocess.run([sys.executable, "-m", "knowledge", "check", "albertslund"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0 and result.stdout.startswith("OK: Albertslund Kommune")
+
+
+def test_make_check_prints_every_error_for_an_invalid_plan(plan_dir):
+    contacts = plan_dir / "contacts.yaml"
+    contacts.write_text(contacts.read_text(encoding="utf-8").replace('"96 11 53 70"', '"9611 537"'), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "knowledge", "check", str(plan_dir)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1
+    assert "contacts[1].phone: '9611 537' is not a Danish phone number" in result.stderr
+    assert "1 error(s)" in result.stderr
