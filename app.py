@@ -4,6 +4,7 @@ The only module that touches aiohttp and the Bot Framework adapter together.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -30,6 +31,7 @@ KNOWLEDGE = web.AppKey("knowledge", Knowledge)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", PlanBot)
 STORAGE = web.AppKey("storage", SqliteStorage)
+PLAYGROUND_TASK = web.AppKey("playground_task", asyncio.Task)
 
 
 def _bad_request(reason: str) -> web.Response:
@@ -157,12 +159,14 @@ def main() -> int:
 
     playground = Playground.for_settings(settings)
 
-    async def start_playground(_: web.Application) -> None:
+    async def start_playground(app: web.Application) -> None:
+        # In the background: the bot serves at once, even while npm installs the Playground.
         if playground:
-            await playground.start()
+            app[PLAYGROUND_TASK] = asyncio.create_task(playground.start())
 
-    async def stop_playground(_: web.Application) -> None:
+    async def stop_playground(app: web.Application) -> None:
         if playground:
+            app[PLAYGROUND_TASK].cancel()
             await playground.stop()
 
     async def factory() -> web.Application:

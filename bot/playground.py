@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,9 +63,12 @@ class Playground:
         if not self.executable.exists() and not await self._install():
             return
         endpoint = f"http://localhost:{self.bot_port}/api/messages"
+        # Without a desktop the Playground's attempt to open a browser (xdg-open) kills it; we print
+        # the address instead.
+        env = {**os.environ, "TEAMSAPPTESTER_BROWSER": "none"}
         self.process = await asyncio.create_subprocess_exec(
             str(self.executable), "-e", endpoint, "-c", "msteams", "-p", str(self.port),
-            "--disable-telemetry", cwd=str(INSTALL_DIR),
+            "--disable-telemetry", cwd=str(INSTALL_DIR), env=env, stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
         logger.warning("Agents Playground: open http://localhost:%d in a browser to talk to the bot "
                        "(PLAYGROUND=0 turns it off).", self.port)
