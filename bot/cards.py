@@ -11,7 +11,7 @@ from typing import Any, Iterable
 from botbuilder.core import CardFactory
 from botbuilder.schema import Attachment
 
-from knowledge import Contact, Knowledge, ResolvedTopic
+from knowledge import Contact, Knowledge, ResolvedTopic, Topic
 
 CARD_VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -31,9 +31,22 @@ def _card(body: list[dict], actions: list[dict] | None = None) -> Attachment:
     return CardFactory.adaptive_card(card)
 
 
-def topic_button(topic_id: str, title: str) -> dict:
+BUTTON_CHARS = 40
+
+
+def button_label(topic: Topic) -> str:
+    """The topic's short label, or its title cut at a word so Teams shows it whole."""
+    if topic.button:
+        return topic.button
+    if len(topic.title) <= BUTTON_CHARS:
+        return topic.title
+    return topic.title[:BUTTON_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,–-") + "…"
+
+
+def topic_button(topic: Topic) -> dict:
     """A button that shows a topic's answer card."""
-    return {"type": "Action.Submit", "title": title, "data": {"action": ACTION_TOPIC, "topic": topic_id}}
+    return {"type": "Action.Submit", "title": button_label(topic),
+            "data": {"action": ACTION_TOPIC, "topic": topic.id}}
 
 
 def _contact_block(contact: Contact, knowledge: Knowledge) -> dict:
@@ -56,7 +69,8 @@ def _contact_block(contact: Contact, knowledge: Knowledge) -> dict:
         # Tapping the contact dials it (Teams mobile, and desktop with a calling app).
         block["selectAction"] = {"type": "Action.OpenUrl", "url": f"tel:{contact.phone_digits}",
                                  "title": contact.phone}
-    if contact.description and len(contact.description) < 200:
+    if contact.description and not (contact.phone or contact.email):
+        # Without a number, the description says how to reach them.
         block["items"].append(_text(contact.description, isSubtle=True, size="Small", spacing="None"))
     verified = knowledge.message("verified_prefix") + " " + contact.verified.strftime("%d.%m.%Y")
     block["items"].append(_text(verified, isSubtle=True, size="Small", spacing="None"))
@@ -98,7 +112,7 @@ def answer_card(topic: ResolvedTopic, knowledge: Knowledge) -> Attachment:
     if t.kind != "acute":
         body.extend(contacts_section(topic.contacts, knowledge))
     body.append(_text(source_line(topic, knowledge), isSubtle=True, size="Small", spacing="Medium"))
-    actions = [topic_button(r.id, r.title) for r in topic.related[:MAX_BUTTONS]]
+    actions = [topic_button(r) for r in topic.related[:MAX_BUTTONS]]
     return _card(body, actions)
 
 
@@ -114,7 +128,7 @@ def fallback_card(knowledge: Knowledge, suggestions: Iterable[ResolvedTopic]) ->
     if suggestions:
         body.append(_text(knowledge.message("fallback_suggestions"), weight="Bolder", spacing="Medium"))
     body.extend(contacts_section(sparring, knowledge))
-    return _card(body, [topic_button(s.id, s.topic.title) for s in suggestions])
+    return _card(body, [topic_button(s.topic) for s in suggestions])
 
 
 def menu_card(knowledge: Knowledge, title_key: str, text_key: str) -> Attachment:
@@ -126,5 +140,5 @@ def menu_card(knowledge: Knowledge, title_key: str, text_key: str) -> Attachment
         _text(knowledge.message("acute_banner"), weight="Bolder", color="Attention"),
         _text(knowledge.message("help_examples"), weight="Bolder", spacing="Medium"),
     ]
-    actions = [topic_button(topic.id, topic.topic.title) for topic in knowledge.menu[:MAX_BUTTONS + 1]]
+    actions = [topic_button(topic.topic) for topic in knowledge.menu[:MAX_BUTTONS + 1]]
     return _card(body, actions)

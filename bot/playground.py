@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ class Playground:
     bot_port: int
     port: int = PLAYGROUND_PORT
     process: asyncio.subprocess.Process | None = None
+    _drain: asyncio.Task | None = None
 
     @classmethod
     def for_settings(cls, settings: Settings) -> "Playground | None":
@@ -69,9 +71,25 @@ class Playground:
         self.process = await asyncio.create_subprocess_exec(
             str(self.executable), "-e", endpoint, "-c", "msteams", "-p", str(self.port),
             "--disable-telemetry", cwd=str(INSTALL_DIR), env=env, stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        # The Playground takes another port when 56150 is busy; it says which on its first line.
+        try:
+            line = await asyncio.wait_for(self.process.stdout.readline(), timeout=30)
+        except asyncio.TimeoutError:
+            line = b""
+        match = re.search(rb"Listening on (\d+)", line)
+        if not match:
+            logger.warning("The Agents Playground did not start (%s). The bot runs alone.",
+                           line.decode(errors="replace").strip() or "no output")
+            return
+        self.port = int(match.group(1))
+        self._drain = asyncio.create_task(self._discard_output())
         logger.warning("Agents Playground: open http://localhost:%d in a browser to talk to the bot "
                        "(PLAYGROUND=0 turns it off).", self.port)
+
+    async def _discard_output(self) -> None:
+        while self.process and await self.process.stdout.readline():
+            pass
 
     async def stop(self) -> None:
         """Stop the Playground with the bot."""

@@ -300,12 +300,17 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             value = getattr(topic, field_name)
             for text in (value if isinstance(value, tuple) else (value,)):
                 _check_reserved(text, f"{at}.{field_name}", errors)
+        related_topics = tuple(topics[r] for r in topic.related if r in topics)
+        if topic.kind == "contact" and not related_topics:
+            # A contact's card links to the topics that name this contact.
+            related_topics = tuple(t for t in topics.values()
+                                   if t.kind != "contact" and topic.contacts[0] in t.contacts)[:3]
         if not errors:
             resolved[topic.id] = ResolvedTopic(
                 topic=topic,
                 contacts=tuple(topic_contacts),
                 source=documents[topic.source.document],
-                related=tuple(topics[r] for r in topic.related),
+                related=related_topics,
             )
 
     if not menu:
@@ -363,6 +368,7 @@ def _contact_topic(contact: Contact, templates: list[str]) -> Topic:
     return Topic.model_construct(
         id=CONTACT_TOPIC_PREFIX + contact.id,
         title=contact.name,
+        button=None,
         kind="contact",
         answer=contact.description or contact.name,
         points=(),

@@ -98,6 +98,8 @@ TopicKind = Literal["fact", "situation", "acute", "contact"]
 class Topic(_Frozen):
     id: Id
     title: ShortText
+    # A short label for buttons (Teams cuts button text at about 40 characters); defaults to the title.
+    button: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None = None
     kind: TopicKind = "fact"
     answer: Text
     points: tuple[ShortText, ...] = ()

@@ -27,13 +27,22 @@ async def test_answer_card_has_tap_to_call_contacts(ask):
     assert "tel:96115370" in json.dumps(card)
 
 
-async def test_related_topic_button_sends_plain_data_and_opens_that_topic(ask):
+async def test_related_topic_button_sends_plain_data_and_opens_that_topic(ask, client):
+    from app import KNOWLEDGE
     card = card_of((await ask("Hvad er negativ social kontrol?"))[0])
     button = card["actions"][0]
     assert button["type"] == "Action.Submit"
     assert "msteams" not in button["data"]
     replies = await ask("", value=button["data"])
-    assert button["title"] in card_text(card_of(replies[0]))
+    title = client.app[KNOWLEDGE].topics[button["data"]["topic"]].topic.title
+    assert card_text(card_of(replies[0])).startswith(title)
+
+
+async def test_button_labels_fit_teams(client):
+    from app import KNOWLEDGE
+    from bot.cards import BUTTON_CHARS, button_label
+    for topic in client.app[KNOWLEDGE].topics.values():
+        assert len(button_label(topic.topic)) <= BUTTON_CHARS
 
 
 async def test_unknown_question_gets_the_fallback_with_sparring_contact(ask):
