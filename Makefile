@@ -6,13 +6,14 @@ STAMP  := $(VENV)/.installed
 PLAN   ?= holstebro
 export PLAN
 
-.PHONY: run test check bench clean help
+.PHONY: run test check bench package clean help
 
 help:
 	@echo "make run    - start the bot on \$$PORT (default 3978); local mode also starts the Agents Playground"
 	@echo "make test   - run every test"
 	@echo "make check PLAN=<name or path> - validate a plan's YAML and print OK or every error"
 	@echo "make bench  - benchmarks"
+	@echo "make package MicrosoftAppId=<id> - build the Teams app package in deployment/build/"
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,5 +33,8 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m tests.bench
 
+package:
+	$(PYTHON) deployment/teams/package.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache data node_modules .playground
+	rm -rf $(VENV) .pytest_cache data node_modules .playground deployment/build

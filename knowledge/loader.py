@@ -60,9 +60,10 @@ class _Where:
 
 def _display(path: Path) -> str:
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def _path_str(parts: Iterable[Any]) -> str:
@@ -73,6 +74,17 @@ def _path_str(parts: Iterable[Any]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out or "(top)"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """Where an entry (a topic, contact, document) was defined; `at` gives the line of any value in it."""
+
+    lines: "_LineMap"
+    path: tuple
+
+    def at(self, *sub: Any) -> "_Where":
+        return self.lines.where(self.path + sub)
 
 
 class _LineMap:
@@ -98,7 +110,7 @@ class _LineMap:
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         return self._constructor.construct_object(node, deep=True)
 
-    def where(self, path: tuple) -> _Where:
+    def where(self, path: tuple) -> "_Where":
         for cut in range(len(path), -1, -1):
             if path[:cut] in self.lines:
                 return _Where(self.file, self.lines[path[:cut]], _path_str(path))
@@ -186,7 +198,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
     documents: dict[str, Document] = {}
     contacts: dict[str, Contact] = {}
     topics: dict[str, Topic] = {}
-    where: dict[tuple[str, str], _Where] = {}
+    where: dict[tuple[str, str], _Entry] = {}
     messages: dict[str, str] = {}
     message_where: dict[str, _Where] = {}
     commands: dict[str, tuple[str, ...]] = {}
@@ -201,17 +213,18 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
     acute_where: _Where | None = None
 
     for layer_no, parsed in enumerate(layers):
-        seen_in_layer: dict[tuple[str, str], _Where] = {}
+        seen_in_layer: dict[tuple[str, str], _Entry] = {}
         for data, lines in parsed:
             for section, items, target in (("documents", data.documents, documents),
                                            ("contacts", data.contacts, contacts),
                                            ("topics", data.topics, topics)):
                 for i, item in enumerate(items):
-                    here = lines.where((section, i))
+                    here = _Entry(lines, (section, i))
                     key = (section, item.id)
                     if key in seen_in_layer:
-                        errors.append(f"{lines.where((section, i, 'id'))}: duplicate id {item.id!r} "
-                                      f"(also at {seen_in_layer[key].file}:{seen_in_layer[key].line})")
+                        first = seen_in_layer[key].at()
+                        errors.append(f"{here.at('id')}: duplicate id {item.id!r} "
+                                      f"(also at {first.file}:{first.line})")
                         continue
                     seen_in_layer[key] = here
                     target[item.id] = item
@@ -256,15 +269,16 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
 
     for contact in contacts.values():
         for field_name in ("name", "description", "phone_label", "hours"):
-            _check_reserved(getattr(contact, field_name), f"{where[('contacts', contact.id)]}.{field_name}", errors)
+            _check_reserved(getattr(contact, field_name), str(where[("contacts", contact.id)].at(field_name)),
+                            errors)
         if contact.source.document not in documents:
             at = where[("contacts", contact.id)]
-            errors.append(f"{at}.source.document: unknown document {contact.source.document!r}")
+            errors.append(f"{at.at('source', 'document')}: unknown document {contact.source.document!r}")
 
     for contact in contacts.values():
         generated = _contact_topic(contact, contact_questions)
         if generated.id in topics:
-            errors.append(f"{where[('topics', generated.id)]}: id {generated.id!r} is reserved for "
+            errors.append(f"{where[('topics', generated.id)].at('id')}: id {generated.id!r} is reserved for "
                           f"the contact card of {contact.id!r}")
         else:
             topics[generated.id] = generated
@@ -278,7 +292,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             if ref.startswith("@"):
                 role = ref[1:]
                 if role not in meta.roles:
-                    errors.append(f"{at}.contacts[{i}]: unknown role {ref!r} "
+                    errors.append(f"{at.at('contacts', i)}: unknown role {ref!r} "
                                   f"(plan.yaml roles: {', '.join(sorted(meta.roles))})")
                     continue
                 ids = meta.roles[role]
@@ -286,20 +300,21 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
                 ids = (ref,)
             for contact_id in ids:
                 if contact_id not in contacts:
-                    errors.append(f"{at}.contacts[{i}]: unknown contact {contact_id!r}")
+                    errors.append(f"{at.at('contacts', i)}: unknown contact {contact_id!r}")
                 elif contacts[contact_id] not in topic_contacts:
                     topic_contacts.append(contacts[contact_id])
         for i, related in enumerate(topic.related):
             if related not in topics:
-                errors.append(f"{at}.related[{i}]: unknown topic {related!r}")
+                errors.append(f"{at.at('related', i)}: unknown topic {related!r}")
             elif related == topic.id:
-                errors.append(f"{at}.related[{i}]: a topic cannot be related to itself")
+                errors.append(f"{at.at('related', i)}: a topic cannot be related to itself")
         if topic.source.document not in documents:
-            errors.append(f"{at}.source.document: unknown document {topic.source.document!r}")
+            errors.append(f"{at.at('source', 'document')}: unknown document {topic.source.document!r}")
         for field_name in ("title", "answer", "points"):
             value = getattr(topic, field_name)
-            for text in (value if isinstance(value, tuple) else (value,)):
-                _check_reserved(text, f"{at}.{field_name}", errors)
+            for i, text in enumerate(value if isinstance(value, tuple) else (value,)):
+                path = (field_name, i) if isinstance(value, tuple) else (field_name,)
+                _check_reserved(text, str(at.at(*path)), errors)
         related_topics = tuple(topics[r] for r in topic.related if r in topics)
         if topic.kind == "contact" and not related_topics:
             # A contact's card links to the topics that name this contact.

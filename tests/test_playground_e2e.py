@@ -5,36 +5,19 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-PLAYGROUND_DIR = ROOT / ".playground"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-IN_CI = os.environ.get("CI") == "true"
-
-needs_browser = pytest.mark.skipif(
-    not IN_CI and not (CHROMIUM and shutil.which("node") and shutil.which("npm")),
-    reason="needs node, npm and chromium (.ci/run installs them; locally: apt-get install chromium nodejs npm)")
+from tests.node_tools import ROOT, ensure_npm, needs_browser, run_node
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _ensure_playwright() -> None:
-    if not (PLAYGROUND_DIR / "node_modules" / "playwright-core").exists():
-        subprocess.run(["npm", "install", "--prefix", str(PLAYGROUND_DIR), "--no-audit", "--no-fund",
-                        "playwright-core@1"], check=True, capture_output=True, timeout=600)
 
 
 @needs_browser
@@ -55,13 +38,9 @@ def test_question_typed_in_the_playground_shows_its_card_and_buttons_work(tmp_pa
             match = re.search(r"open (http://localhost:\d+) in a browser", line)
             address = match.group(1) if match else None
         assert address, "make run did not print the Agents Playground's address"
-        _ensure_playwright()
-        result = subprocess.run(
-            ["node", str(ROOT / "tests" / "e2e" / "playground.js"), address,
-             "Hvad er nummeret til Familiesektionen?", "96 11 53 70", str(tmp_path / "answer.png")],
-            cwd=PLAYGROUND_DIR, capture_output=True, text=True, timeout=180,
-            env={**os.environ, "NODE_PATH": str(PLAYGROUND_DIR / "node_modules"),
-                 "CHROMIUM": CHROMIUM or "/usr/bin/chromium"})
+        ensure_npm("playwright-core@1")
+        result = run_node(ROOT / "tests" / "e2e" / "playground.js", address,
+                          "Hvad er nummeret til Familiesektionen?", "96 11 53 70", str(tmp_path / "answer.png"))
         assert result.returncode == 0, result.stderr[-2000:]
         seen = json.loads(result.stdout.strip().splitlines()[-1])
         assert "96 11 53 70" in seen["answer"]
