@@ -31,7 +31,7 @@ check: $(STAMP)
 	$(PY) -m knowledge check "$(PLAN)"
 
 bench: $(STAMP)
-	$(PY) -m tests.bench
+	$(PY) -m benchmarks
 
 package:
 	$(PYTHON) deployment/teams/package.py

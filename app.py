@@ -16,6 +16,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity
 
 from bot.auth import token_problem
+from bot.connector_cache import CachingBotFrameworkAuthentication
 from bot.plan_bot import PlanBot
 from bot.settings import Settings, SettingsError
 from bot.storage import SqliteStorage
@@ -110,7 +111,7 @@ async def create_app(settings: Settings | None = None, knowledge: Knowledge | No
     storage = SqliteStorage(settings.data_dir / "state.sqlite")
     conversation_state = ConversationState(storage)
 
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings))
+    adapter = CloudAdapter(CachingBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication(settings)))
     adapter.on_turn_error = _on_turn_error(conversation_state, knowledge)
     adapter.use(ShowTypingMiddleware(delay=0.5, period=2.0))
     bot = PlanBot(knowledge, Matcher(knowledge), conversation_state)
