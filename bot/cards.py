@@ -12,6 +12,7 @@ from botbuilder.core import CardFactory
 from botbuilder.schema import Attachment
 
 from knowledge import Contact, Knowledge, ResolvedTopic, Topic
+from knowledge.matcher import Decision, MatchResult
 
 CARD_VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -131,6 +132,15 @@ def fallback_card(knowledge: Knowledge, suggestions: Iterable[ResolvedTopic]) ->
     return _card(body, [topic_button(s.topic) for s in suggestions])
 
 
+def did_you_mean_card(knowledge: Knowledge, candidates: Iterable[ResolvedTopic]) -> Attachment:
+    """Close runners-up: "Mente du ...?" with the top topics as buttons."""
+    body = [
+        _text(knowledge.message("did_you_mean_title"), weight="Bolder", size="Medium"),
+        _text(knowledge.message("did_you_mean_text")),
+    ]
+    return _card(body, [topic_button(c.topic) for c in list(candidates)[:3]])
+
+
 def menu_card(knowledge: Knowledge, title_key: str, text_key: str) -> Attachment:
     """Welcome or help: what the bot does, and the plan's menu topics as buttons."""
     municipality = knowledge.meta.municipality
@@ -142,3 +152,18 @@ def menu_card(knowledge: Knowledge, title_key: str, text_key: str) -> Attachment
     ]
     actions = [topic_button(topic.topic) for topic in knowledge.menu[:MAX_BUTTONS + 1]]
     return _card(body, actions)
+
+
+def replies_for(result: MatchResult, knowledge: Knowledge) -> list[Attachment]:
+    """The cards that answer one question, in order. Safety first: acute danger comes before the
+    topic the rest of the message matches."""
+    topics = knowledge.topics
+    answer_ids = [knowledge.acute.topic] if result.acute else []
+    if result.confident and result.confident not in answer_ids:
+        answer_ids.append(result.confident)
+    if answer_ids:
+        return [answer_card(topics[t], knowledge) for t in answer_ids]
+    suggestions = [topics[t] for t in result.suggestions()]
+    if result.decision is Decision.DID_YOU_MEAN:
+        return [did_you_mean_card(knowledge, suggestions)]
+    return [fallback_card(knowledge, suggestions)]

@@ -58,17 +58,9 @@ class PlanBot(ActivityHandler):
 
     async def _answer(self, turn_context: TurnContext, text: str) -> None:
         result = self._matcher.match(text)
-        topics = self._knowledge.topics
-        # Safety first: acute danger is answered before the topic the rest of the message matches.
-        answer_ids = [self._knowledge.acute.topic] if result.acute else []
-        if result.confident and result.confident not in answer_ids:
-            answer_ids.append(result.confident)
-        if answer_ids:
-            replies = [cards.answer_card(topics[t], self._knowledge) for t in answer_ids]
-            await self._last_topic.set(turn_context, answer_ids[-1])
-        else:
-            suggestions = [topics[t] for t in result.suggestions()]
-            replies = [cards.fallback_card(self._knowledge, suggestions)]
+        replies = cards.replies_for(result, self._knowledge)
+        if result.acute or result.confident:
+            await self._last_topic.set(turn_context, result.confident or self._knowledge.acute.topic)
         await turn_context.send_activities([MessageFactory.attachment(card) for card in replies])
 
     async def _send_topic(self, turn_context: TurnContext, topic_id: str) -> None:

@@ -33,6 +33,7 @@ NATIONAL_DIR = KNOWLEDGE_DIR / "national"
 REQUIRED_MESSAGES = (
     "welcome_title", "welcome_text", "help_title", "help_text", "help_examples",
     "fallback_title", "fallback_text", "fallback_suggestions", "fallback_contact",
+    "did_you_mean_title", "did_you_mean_text",
     "source_prefix", "contacts_heading", "related_heading", "acute_banner",
     "error", "cancelled", "empty_message", "verified_prefix",
 )
@@ -204,6 +205,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
     commands: dict[str, tuple[str, ...]] = {}
     synonyms: list[tuple[str, ...]] = []
     stopwords: set[str] = set()
+    question_words: set[str] = set()
     contact_questions: list[str] = []
     menu: tuple[str, ...] = ()
     menu_where: _Where | None = None
@@ -235,6 +237,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             commands.update(data.commands)
             synonyms.extend(data.synonyms)
             stopwords.update(word.lower() for word in data.stopwords)
+            question_words.update(word.lower() for word in data.question_words)
             contact_questions.extend(data.contact_questions)
             if data.menu:
                 menu, menu_where = data.menu, lines.where(("menu",))
@@ -339,7 +342,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         if key not in messages:
             errors.append(f"{meta_where.file}:1: messages.{key}: required message is missing")
     for key, text in messages.items():
-        if not key.startswith("fallback"):
+        if not key.startswith(("fallback", "did_you_mean")):
             _check_reserved(text, str(message_where[key]), errors)
         try:
             list(string.Formatter().parse(text))
@@ -359,6 +362,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         commands=Knowledge.freeze(commands),
         synonyms=tuple(synonyms),
         stopwords=frozenset(stopwords),
+        question_words=frozenset(question_words),
         acute=acute,
         menu=tuple(resolved[t] for t in menu),
         files=tuple(lines.file for parsed in layers for _, lines in parsed),
@@ -389,6 +393,7 @@ def _contact_topic(contact: Contact, templates: list[str]) -> Topic:
         points=(),
         questions=questions,
         keywords=names,
+        signals=(),
         contacts=(contact.id,),
         related=(),
         source=contact.source,

@@ -105,6 +105,8 @@ class Topic(_Frozen):
     points: tuple[ShortText, ...] = ()
     questions: tuple[ShortText, ...] = Field(min_length=1)
     keywords: tuple[Keyword, ...] = ()
+    # A situation in staff's own words: a message with a word from every group matches this topic.
+    signals: tuple[tuple[Keyword, ...], ...] = ()
     contacts: tuple[ContactRef, ...] = ()
     related: tuple[Id, ...] = ()
     source: Source
@@ -125,7 +127,10 @@ class AcuteSignals(_Frozen):
     """Words that signal acute danger; any match puts the acute topic first."""
 
     topic: Id
+    # Any one of these phrases alone signals acute danger.
     phrases: tuple[ShortText, ...] = Field(min_length=1)
+    # Or one word from every group of a combination (e.g. a departure + "i morgen").
+    combinations: tuple[tuple[tuple[Keyword, ...], ...], ...] = ()
 
 
 class PlanFile(_Frozen):
@@ -139,6 +144,7 @@ class PlanFile(_Frozen):
     commands: dict[Key, tuple[ShortText, ...]] = {}
     synonyms: tuple[tuple[ShortText, ...], ...] = ()
     stopwords: tuple[ShortText, ...] = ()
+    question_words: tuple[ShortText, ...] = ()
     contact_questions: tuple[ShortText, ...] = ()
     menu: tuple[Id, ...] = ()
     acute: AcuteSignals | None = None
@@ -170,6 +176,7 @@ class Knowledge:
     commands: Mapping[str, tuple[str, ...]]
     synonyms: tuple[tuple[str, ...], ...]
     stopwords: frozenset[str]
+    question_words: frozenset[str]
     acute: AcuteSignals
     menu: tuple[ResolvedTopic, ...]
     files: tuple[str, ...] = field(default=())

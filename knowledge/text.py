@@ -10,6 +10,7 @@ import snowballstemmer
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "u"})
 _NON_WORD = re.compile(r"[^0-9a-z§]+")
 _SPLIT_DIGITS = re.compile(r"(?<=\d) (?=\d)")
+_POSSESSIVE = re.compile(r"(\w)['’´]s\b")
 _stemmer = snowballstemmer.stemmer("danish")
 
 # Inputs are cut before normalisation: a staff question never needs more, and matching stays fast.
@@ -35,7 +36,7 @@ def words(text: str) -> list[str]:
 
     Digit groups are joined ("70 27 76 66" -> "70277666") so phone numbers compare as one token.
     """
-    text = clean(text)
+    text = _POSSESSIVE.sub(r"\1s", clean(text))  # "RED's" -> "REDs", as Danish writes it
     out = []
     for raw in re.split(r"[\s/,;:!?()\"'«»“”.\-–]+", _SPLIT_DIGITS.sub("", text)):
         raw = raw.strip("*_#&+")

@@ -1,0 +1,77 @@
+"""Choose the matcher's thresholds on the TUNING part of the evaluation set (never the held-back part).
+
+    .venv/bin/python -m benchmarks.tune
+
+For every combination in the grid it builds the bot's replies (knowledge.matcher + bot.cards, the
+code the bot runs) for every tuning question of every shipped plan and scores them with make eval's
+rule. It prints the best combinations; the chosen values are written into knowledge/matcher.py by hand.
+Objective: the lower of top-1 accuracy and out-of-scope rejection, then their sum (both must be high).
+"""
+from __future__ import annotations
+
+import itertools
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.evaluate import card_text, is_no_answer, is_right, items_for, load_part  # noqa: E402
+from bot import cards  # noqa: E402
+from knowledge import load_plan, shipped_plans  # noqa: E402
+from knowledge import matcher as matcher_module  # noqa: E402
+
+GRID = {
+    "ANSWER_THRESHOLD": [0.40, 0.45, 0.50, 0.55],
+    "SUGGEST_THRESHOLD": [0.25, 0.30],
+    "RUNNER_UP_MARGIN": [0.0, 0.02, 0.04],
+    "SURE_THRESHOLD": [0.6, 0.75],
+    "VARIANT_WEIGHT": [0.5, 0.6, 0.7],
+    "COVERAGE_GATE": [0.5, 1.0, 1.5],
+    "SITUATION_FLOOR": [0.5, 0.56, 0.62],
+}
+
+
+def score(setting: dict, plans: dict) -> tuple[float, float, float]:
+    for key, value in setting.items():
+        setattr(matcher_module, key, value)
+    right = total = rejected = oos = acute_ok = acute = 0
+    for plan, (knowledge, items) in plans.items():
+        m = matcher_module.Matcher(knowledge)
+        banner = knowledge.message("acute_banner")
+        for item in items:
+            texts = [card_text(c.content) for c in cards.replies_for(m.match(item["q"]), knowledge)]
+            reply = "\n".join(texts)
+            if item["kind"] == "oos":
+                oos += 1
+                rejected += is_no_answer(reply)
+                continue
+            total += 1
+            ok = is_right(reply, item["q"], item["expect"])
+            first_acute = texts[0].startswith(banner)
+            if item["kind"] == "acute":
+                acute += 1
+                acute_ok += first_acute
+            elif first_acute:
+                ok = False
+            right += ok
+    return right / total, rejected / oos, acute_ok / acute
+
+
+def main() -> None:
+    plans = {p: (load_plan(p), items_for(p, load_part("tuning"))) for p in shipped_plans()}
+    results = []
+    keys = list(GRID)
+    for values in itertools.product(*(GRID[k] for k in keys)):
+        setting = dict(zip(keys, values))
+        if setting["SUGGEST_THRESHOLD"] >= setting["ANSWER_THRESHOLD"]:
+            continue
+        top1, rejection, recall = score(setting, plans)
+        results.append((min(top1, rejection), top1 + rejection, top1, rejection, recall, setting))
+    results.sort(key=lambda r: (r[0], r[1]), reverse=True)
+    for _, _, top1, rejection, recall, setting in results[:10]:
+        print(f"top-1 {top1:.3f}  rejection {rejection:.3f}  acute {recall:.3f}  {setting}")
+
+
+if __name__ == "__main__":
+    main()
