@@ -22,13 +22,15 @@ from knowledge import load_plan, shipped_plans  # noqa: E402
 from knowledge import matcher as matcher_module  # noqa: E402
 
 GRID = {
-    "ANSWER_THRESHOLD": [0.40, 0.45, 0.50, 0.55],
-    "SUGGEST_THRESHOLD": [0.25, 0.30],
-    "RUNNER_UP_MARGIN": [0.0, 0.02, 0.04],
-    "SURE_THRESHOLD": [0.6, 0.75],
-    "VARIANT_WEIGHT": [0.5, 0.6, 0.7],
-    "COVERAGE_GATE": [0.5, 1.0, 1.5],
-    "SITUATION_FLOOR": [0.5, 0.56, 0.62],
+    "ANSWER_THRESHOLD": [0.40, 0.45, 0.50],
+    "SUGGEST_THRESHOLD": [0.30],
+    "RUNNER_UP_MARGIN": [0.0],
+    "SURE_THRESHOLD": [0.60],
+    "VARIANT_WEIGHT": [0.6, 0.7],
+    "COVERAGE_GATE": [0.5, 1.0],
+    "SITUATION_FLOOR": [0.45, 0.5],
+    "ANSWER_TEXT_WEIGHT": [0.3],
+    "KEYWORD_WEIGHT": [0.9],
 }
 
 

@@ -206,7 +206,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
     synonyms: list[tuple[str, ...]] = []
     stopwords: set[str] = set()
     question_words: set[str] = set()
-    contact_questions: list[str] = []
+    contact_questions: dict[str, list[str]] = {}
     menu: tuple[str, ...] = ()
     menu_where: _Where | None = None
     meta: PlanMeta | None = None
@@ -238,7 +238,8 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             synonyms.extend(data.synonyms)
             stopwords.update(word.lower() for word in data.stopwords)
             question_words.update(word.lower() for word in data.question_words)
-            contact_questions.extend(data.contact_questions)
+            for kind, templates in data.contact_questions.items():
+                contact_questions.setdefault(kind, []).extend(templates)
             if data.menu:
                 menu, menu_where = data.menu, lines.where(("menu",))
             if data.acute is not None:
@@ -380,9 +381,11 @@ def _check_reserved(text: str | None, at: str, errors: list[str]) -> None:
 CONTACT_TOPIC_PREFIX = "kontakt-"
 
 
-def _contact_topic(contact: Contact, templates: list[str]) -> Topic:
+def _contact_topic(contact: Contact, questions: dict[str, list[str]]) -> Topic:
     """Every contact gets a card of its own, found by its name and aliases ("Hvad er nummeret til X?")."""
     names = (contact.name, *contact.aliases)
+    templates = [*questions.get("any", ()), *(questions.get("phone", ()) if contact.phone else ()),
+                 *(questions.get("email", ()) if contact.email else ())]
     questions = tuple(dict.fromkeys(t.format(name=n) for t in templates for n in names)) or names
     return Topic.model_construct(
         id=CONTACT_TOPIC_PREFIX + contact.id,

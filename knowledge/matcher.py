@@ -26,16 +26,18 @@ from rapidfuzz import fuzz, process
 from .model import Knowledge
 from .text import stem, words
 
-ANSWER_THRESHOLD = 0.50      # at or above: answer (unless a close, unrelated runner-up)
+ANSWER_THRESHOLD = 0.45      # at or above: answer (unless a close, unrelated runner-up)
 SUGGEST_THRESHOLD = 0.30     # at or above (but below ANSWER): "Mente du ...?"
 RUNNER_UP_MARGIN = 0.0      # a runner-up this close to the best makes the best uncertain
 SURE_THRESHOLD = 0.60        # at or above: answer even with a close runner-up
-SITUATION_FLOOR = 0.50
+SITUATION_FLOOR = 0.45
 TYPO_CUTOFF = 82
 MIN_TYPO_LEN = 4
+MIN_PREFIX = 3               # signal and acute words longer than this match as prefixes
 VARIANT_WEIGHT = 0.6
 COVERAGE_GATE = 0.5          # score *= coverage ** COVERAGE_GATE
 KEYWORD_WEIGHT = 0.9         # a keyword alone matches a little less than a question variant
+ANSWER_TEXT_WEIGHT = 0.3     # the answer's own words count, at this weight
 
 
 class Decision(Enum):
@@ -81,21 +83,33 @@ class _Variant:
     factor: float  # 1 for a question or title, KEYWORD_WEIGHT for a keyword
 
 
-def _contains(stems: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+def _word_matches(word: str, pattern: str) -> bool:
+    # Signal words are prefixes ("overvåg" covers "overvåget", "overvåger"); short ones match exactly.
+    return word == pattern if len(pattern) <= MIN_PREFIX else word.startswith(pattern)
+
+
+def _contains(words_: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    """The phrase occurs in the words, each phrase word matching as a prefix."""
     n = len(phrase)
-    return n > 0 and any(stems[i:i + n] == phrase for i in range(len(stems) - n + 1))
+    return n > 0 and any(all(_word_matches(words_[i + k], phrase[k]) for k in range(n))
+                         for i in range(len(words_) - n + 1))
 
 
 class Matcher:
     """Ranks a plan's topics for a question. Built once per plan; `match` only reads."""
 
     def __init__(self, knowledge: Knowledge):
-        self._stopwords = frozenset(w for s in knowledge.stopwords for w in words(s))
+        # The municipality's own name tells nothing apart inside its own plan.
+        own_name = words(knowledge.meta.municipality.replace("Kommune", ""))
+        self._stopwords = frozenset([*(w for s in knowledge.stopwords for w in words(s)), *own_name])
         self._synonyms = self._build_synonyms(knowledge.synonyms)
         self._max_phrase = max((len(p) for p in self._synonyms), default=1)
+        # Two words that are part of a synonym phrase stay two words ("social kontrol").
+        self._synonym_pairs = frozenset(p[i:i + 2] for p in self._synonyms for i in range(len(p) - 1))
         self._vocabulary: set[str] = set()
         raw: list[tuple[str, tuple[str, ...], float]] = []
         topic_terms: dict[str, set[str]] = defaultdict(set)
+        answer_terms: dict[str, set[str]] = defaultdict(set)
         self._signals: dict[str, tuple[tuple[tuple[str, ...], ...], ...]] = {}
         for topic_id, resolved in knowledge.topics.items():
             topic = resolved.topic
@@ -107,16 +121,22 @@ class Matcher:
                 terms = self._terms(keyword, learn=True)
                 raw.append((topic_id, terms, KEYWORD_WEIGHT))
                 topic_terms[topic_id].update(terms)
+            if ANSWER_TEXT_WEIGHT:
+                # The answer's own words: how the plan says it, which is often how staff ask.
+                terms = self._terms(" ".join((topic.answer, *topic.points)), learn=True)
+                raw.append((topic_id, terms, ANSWER_TEXT_WEIGHT))
+                answer_terms[topic_id].update(terms)
             if topic.signals:
                 self._signals[topic_id] = tuple(self._phrases(group) for group in topic.signals)
         df: dict[str, int] = defaultdict(int)
-        for terms in topic_terms.values():
-            for term in terms:
+        for topic_id in knowledge.topics:
+            for term in topic_terms[topic_id] | answer_terms[topic_id]:
                 df[term] += 1
         n_topics = len(knowledge.topics)
         self._idf = {term: math.log(1 + n_topics / count) for term, count in df.items()}
         self._unknown_idf = math.log(1 + n_topics)
         self._topic_terms = {t: frozenset(terms) for t, terms in topic_terms.items()}
+        self._answer_terms = {t: frozenset(terms) for t, terms in answer_terms.items()}
         self._variants = tuple(
             _Variant(topic_id, frozenset(terms), " ".join(sorted(set(terms))), self._weight(set(terms)), factor)
             for topic_id, terms, factor in raw if terms
@@ -126,12 +146,16 @@ class Matcher:
         for i, variant in enumerate(self._variants):
             for term in variant.terms:
                 self._by_term[term].append(i)
+        # Synonyms are known words: never "corrected" or split into something else.
+        for group in knowledge.synonyms:
+            self._vocabulary.update(w for phrase in group for w in words(phrase))
         acute = knowledge.acute
         # Acute phrases and situation signals are matched with typo correction too.
         for phrase in (*acute.phrases, *(w for combo in acute.combinations for g in combo for w in g),
                        *(w for t in knowledge.topics.values() for g in t.topic.signals for w in g)):
             self._vocabulary.update(w for w in words(str(phrase)) if w not in self._stopwords)
         self._vocabulary_list = sorted(self._vocabulary)
+        self._stem_vocabulary = frozenset(stem(w) for w in self._vocabulary)
         self._acute_phrases = self._phrases(acute.phrases)
         self._acute_combinations = tuple(tuple(self._phrases(g) for g in combo) for combo in acute.combinations)
         self._related = {t: {r.id for r in resolved.related} | {f"kontakt-{c.id}" for c in resolved.contacts}
@@ -151,8 +175,13 @@ class Matcher:
     def _stems(text: str) -> tuple[str, ...]:
         return tuple(stem(w) for w in words(text))
 
-    def _phrases(self, phrases) -> tuple[tuple[str, ...], ...]:
-        return tuple(p for p in (self._stems(str(phrase)) for phrase in phrases) if p)
+    @staticmethod
+    def _phrases(phrases) -> tuple[tuple[str, ...], ...]:
+        return tuple(p for p in (tuple(words(str(phrase))) for phrase in phrases) if p)
+
+    def _signal_words(self, text: str) -> tuple[str, ...]:
+        """The message's words as acute phrases and signals see them: typo-corrected, stop words kept."""
+        return tuple(self._correct(w) for w in self._join_compounds(words(text)))
 
     def _weight(self, terms) -> float:
         return sum(self._idf.get(t, self._unknown_idf) for t in terms)
@@ -164,12 +193,25 @@ class Matcher:
         hit = process.extractOne(word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
         return hit[0] if hit else word
 
+    def _split_compound(self, word: str) -> list[str]:
+        """A compound the plan never writes whole ("risikovurderingsværktøjet") as two words it does use."""
+        if word in self._vocabulary or len(word) < 2 * MIN_TYPO_LEN:
+            return [word]
+        for cut in range(len(word) - MIN_TYPO_LEN, MIN_TYPO_LEN - 1, -1):
+            head, tail = word[:cut], word[cut:]
+            if tail in self._vocabulary or stem(tail) in self._stem_vocabulary:
+                for part in (head, head[:-1] if head.endswith("s") else None):
+                    if part and (part in self._vocabulary or stem(part) in self._stem_vocabulary):
+                        return [part, tail]
+        return [word]
+
     def _join_compounds(self, surface: list[str]) -> list[str]:
         """Staff often split Danish compounds ("underretnings pligt"); join two words the plan writes as one."""
         out: list[str] = []
         i = 0
         while i < len(surface):
-            if i + 1 < len(surface) and surface[i] + surface[i + 1] in self._vocabulary:
+            if (i + 1 < len(surface) and surface[i] + surface[i + 1] in self._vocabulary
+                    and (stem(surface[i]), stem(surface[i + 1])) not in self._synonym_pairs):
                 out.append(surface[i] + surface[i + 1])
                 i += 2
             else:
@@ -182,7 +224,7 @@ class Matcher:
         if learn:
             self._vocabulary.update(w for w in surface if w not in self._stopwords)
         else:
-            surface = [self._correct(w) for w in self._join_compounds(surface)]
+            surface = [self._correct(p) for w in self._join_compounds(surface) for p in self._split_compound(w)]
         stems = [stem(w) for w in surface]
         out: list[str] = []
         i = 0
@@ -201,16 +243,16 @@ class Matcher:
 
     def is_acute(self, text: str) -> bool:
         """True when the text signals acute danger: an acute phrase, or a word from every group of a combination."""
-        stems = tuple(stem(self._correct(w)) for w in words(text))
-        if any(_contains(stems, phrase) for phrase in self._acute_phrases):
+        message = self._signal_words(text)
+        if any(_contains(message, phrase) for phrase in self._acute_phrases):
             return True
-        return any(all(any(_contains(stems, p) for p in group) for group in combo)
+        return any(all(any(_contains(message, p) for p in group) for group in combo)
                    for combo in self._acute_combinations)
 
-    def _signal_hits(self, stems: tuple[str, ...], topic_id: str) -> int:
+    def _signal_hits(self, message: tuple[str, ...], topic_id: str) -> int:
         hits = 0
         for group in self._signals[topic_id]:
-            found = sum(1 for p in group if _contains(stems, p))
+            found = sum(1 for p in group if _contains(message, p))
             if not found:
                 return 0
             hits += found
@@ -240,13 +282,16 @@ class Matcher:
                     if score > best_variant.get(variant.topic_id, 0.0):
                         best_variant[variant.topic_id] = score
             for topic_id, variant_score in best_variant.items():
-                coverage = sum(idf[t] for t in q_terms & self._topic_terms[topic_id]) / q_weight
+                covered = q_terms & self._topic_terms[topic_id]
+                in_answer = (q_terms & self._answer_terms.get(topic_id, frozenset())) - covered
+                coverage = (sum(idf.get(t, unknown) for t in covered)
+                            + ANSWER_TEXT_WEIGHT * sum(idf.get(t, unknown) for t in in_answer)) / q_weight
                 blended = VARIANT_WEIGHT * variant_score + (1 - VARIANT_WEIGHT) * coverage
                 scores[topic_id] = blended * coverage ** COVERAGE_GATE
         if self._signals:
-            stems = tuple(stem(self._correct(w)) for w in words(text))
+            message = self._signal_words(text)
             for topic_id in self._signals:
-                hits = self._signal_hits(stems, topic_id)
+                hits = self._signal_hits(message, topic_id)
                 if hits:
                     floor = SITUATION_FLOOR + 0.01 * min(hits, 10)
                     scores[topic_id] = max(scores.get(topic_id, 0.0), floor)

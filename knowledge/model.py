@@ -145,7 +145,8 @@ class PlanFile(_Frozen):
     synonyms: tuple[tuple[ShortText, ...], ...] = ()
     stopwords: tuple[ShortText, ...] = ()
     question_words: tuple[ShortText, ...] = ()
-    contact_questions: tuple[ShortText, ...] = ()
+    # Generated questions per contact: 'any' for all, 'phone'/'email' for contacts that have one.
+    contact_questions: dict[Literal["any", "phone", "email"], tuple[ShortText, ...]] = {}
     menu: tuple[Id, ...] = ()
     acute: AcuteSignals | None = None
 
