@@ -34,7 +34,7 @@ SITUATION_FLOOR = 0.45
 TYPO_CUTOFF = 82
 MIN_TYPO_LEN = 4
 MIN_PREFIX = 3               # signal and acute words longer than this match as prefixes
-VARIANT_WEIGHT = 0.6
+VARIANT_WEIGHT = 0.7
 COVERAGE_GATE = 0.5          # score *= coverage ** COVERAGE_GATE
 KEYWORD_WEIGHT = 0.9         # a keyword alone matches a little less than a question variant
 ANSWER_TEXT_WEIGHT = 0.3     # the answer's own words count, at this weight
@@ -83,16 +83,48 @@ class _Variant:
     factor: float  # 1 for a question or title, KEYWORD_WEIGHT for a keyword
 
 
-def _word_matches(word: str, pattern: str) -> bool:
-    # Signal words are prefixes ("overvåg" covers "overvåget", "overvåger"); short ones match exactly.
-    return word == pattern if len(pattern) <= MIN_PREFIX else word.startswith(pattern)
+class _PhraseIndex:
+    """Finds which of many short phrases occur in a message, in one pass.
 
+    Phrase words longer than MIN_PREFIX characters match as prefixes ("overvåg" covers "overvåget");
+    shorter ones match exactly ("nu", "far").
+    """
 
-def _contains(words_: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    """The phrase occurs in the words, each phrase word matching as a prefix."""
-    n = len(phrase)
-    return n > 0 and any(all(_word_matches(words_[i + k], phrase[k]) for k in range(n))
-                         for i in range(len(words_) - n + 1))
+    def __init__(self) -> None:
+        self._phrases: list[tuple[str, ...]] = []
+        self._ids: dict[tuple[str, ...], int] = {}
+        self._by_first: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, phrase: tuple[str, ...]) -> int:
+        if phrase not in self._ids:
+            self._ids[phrase] = len(self._phrases)
+            self._phrases.append(phrase)
+            self._by_first[phrase[0]].append(self._ids[phrase])
+        return self._ids[phrase]
+
+    @staticmethod
+    def _patterns(word: str):
+        """Every phrase word that can match this word: itself if short, else each longer prefix."""
+        if len(word) <= MIN_PREFIX:
+            yield word
+        for end in range(MIN_PREFIX + 1, len(word) + 1):
+            yield word[:end]
+
+    @staticmethod
+    def _matches(word: str, pattern: str) -> bool:
+        return word == pattern if len(pattern) <= MIN_PREFIX else word.startswith(pattern)
+
+    def find(self, message: tuple[str, ...]) -> frozenset[int]:
+        """The ids of the phrases that occur in the message's words."""
+        found = set()
+        for i, word in enumerate(message):
+            for pattern in self._patterns(word):
+                for phrase_id in self._by_first.get(pattern, ()):
+                    phrase = self._phrases[phrase_id]
+                    if i + len(phrase) <= len(message) and all(
+                            self._matches(message[i + k], phrase[k]) for k in range(1, len(phrase))):
+                        found.add(phrase_id)
+        return frozenset(found)
 
 
 class Matcher:
@@ -141,7 +173,7 @@ class Matcher:
             _Variant(topic_id, frozenset(terms), " ".join(sorted(set(terms))), self._weight(set(terms)), factor)
             for topic_id, terms, factor in raw if terms
         )
-        self._question_words = frozenset(stem(w) for q in knowledge.question_words for w in words(q))
+        self._priority = {t: r.topic.priority for t, r in knowledge.topics.items()}
         self._by_term: dict[str, list[int]] = defaultdict(list)
         for i, variant in enumerate(self._variants):
             for term in variant.terms:
@@ -156,8 +188,20 @@ class Matcher:
             self._vocabulary.update(w for w in words(str(phrase)) if w not in self._stopwords)
         self._vocabulary_list = sorted(self._vocabulary)
         self._stem_vocabulary = frozenset(stem(w) for w in self._vocabulary)
-        self._acute_phrases = self._phrases(acute.phrases)
-        self._acute_combinations = tuple(tuple(self._phrases(g) for g in combo) for combo in acute.combinations)
+        # Question words and the words of the generated contact questions ("telefonnummer", "mail")
+        # say what kind of answer is wanted, not what it is about.
+        template_words = (t.replace("{name}", " ") for ts in knowledge.contact_questions.values() for t in ts)
+        topic_keywords = {t for r in knowledge.topics.values() if r.topic.kind != "contact"
+                          for k in r.topic.keywords for t in self._terms(k)}
+        self._non_topic = frozenset([*(stem(w) for q in knowledge.question_words for w in words(q)),
+                                     *(t for text in template_words for t in self._terms(text)
+                                       if t not in topic_keywords)])
+        index = self._phrase_index = _PhraseIndex()
+        self._acute_phrases = frozenset(index.add(p) for p in self._phrases(acute.phrases))
+        self._acute_combinations = tuple(tuple(frozenset(index.add(p) for p in self._phrases(g)) for g in combo)
+                                         for combo in acute.combinations)
+        self._signal_ids = {t: tuple(frozenset(index.add(p) for p in group) for group in groups)
+                            for t, groups in self._signals.items()}
         self._related = {t: {r.id for r in resolved.related} | {f"kontakt-{c.id}" for c in resolved.contacts}
                          for t, resolved in knowledge.topics.items()}
         self.topic_ids = tuple(knowledge.topics)
@@ -243,16 +287,16 @@ class Matcher:
 
     def is_acute(self, text: str) -> bool:
         """True when the text signals acute danger: an acute phrase, or a word from every group of a combination."""
-        message = self._signal_words(text)
-        if any(_contains(message, phrase) for phrase in self._acute_phrases):
-            return True
-        return any(all(any(_contains(message, p) for p in group) for group in combo)
-                   for combo in self._acute_combinations)
+        return self._acute_in(self._phrase_index.find(self._signal_words(text)))
 
-    def _signal_hits(self, message: tuple[str, ...], topic_id: str) -> int:
+    def _acute_in(self, present: frozenset[int]) -> bool:
+        return bool(present & self._acute_phrases) or any(
+            all(present & group for group in combo) for combo in self._acute_combinations)
+
+    def _signal_hits(self, present: frozenset[int], topic_id: str) -> int:
         hits = 0
-        for group in self._signals[topic_id]:
-            found = sum(1 for p in group if _contains(message, p))
+        for group in self._signal_ids[topic_id]:
+            found = len(present & group)
             if not found:
                 return 0
             hits += found
@@ -260,11 +304,12 @@ class Matcher:
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
         """Rank the topics for a question and decide: answer, "did you mean", or no answer."""
-        acute = self.is_acute(text)
+        present = self._phrase_index.find(self._signal_words(text))
+        acute = self._acute_in(present)
         q_terms = frozenset(self._terms(text))
         idf, unknown = self._idf, self._unknown_idf
         scores: dict[str, float] = {}
-        if q_terms - self._question_words:  # only question words ("hvordan?") is no topic
+        if q_terms - self._non_topic:  # "hvordan?" or "telefonnummer?" alone names no topic
             q_weight = sum(idf.get(t, unknown) for t in q_terms)
             q_text = " ".join(sorted(q_terms))
             best_variant: dict[str, float] = {}
@@ -289,13 +334,13 @@ class Matcher:
                 blended = VARIANT_WEIGHT * variant_score + (1 - VARIANT_WEIGHT) * coverage
                 scores[topic_id] = blended * coverage ** COVERAGE_GATE
         if self._signals:
-            message = self._signal_words(text)
             for topic_id in self._signals:
-                hits = self._signal_hits(message, topic_id)
+                hits = self._signal_hits(present, topic_id)
                 if hits:
                     floor = SITUATION_FLOOR + 0.01 * min(hits, 10)
                     scores[topic_id] = max(scores.get(topic_id, 0.0), floor)
-        ranked = sorted((Candidate(t, round(s, 4)) for t, s in scores.items()), key=lambda c: (-c.score, c.topic_id))
+        ranked = sorted((Candidate(t, round(s, 4)) for t, s in scores.items()),
+                        key=lambda c: (-c.score, -self._priority[c.topic_id], c.topic_id))
         candidates = tuple(ranked[:limit])
         return MatchResult(candidates, acute, self._decide(candidates))
 
@@ -308,7 +353,8 @@ class Matcher:
         if best.score >= SURE_THRESHOLD or len(candidates) == 1:
             return Decision.ANSWER
         runner_up = candidates[1]
-        close = runner_up.score >= best.score - RUNNER_UP_MARGIN
+        close = (runner_up.score >= best.score - RUNNER_UP_MARGIN
+                 and self._priority[runner_up.topic_id] == self._priority[best.topic_id])
         related = (runner_up.topic_id in self._related.get(best.topic_id, ())
                    or best.topic_id in self._related.get(runner_up.topic_id, ()))
         return Decision.DID_YOU_MEAN if close and not related else Decision.ANSWER

@@ -101,6 +101,8 @@ class Topic(_Frozen):
     # A short label for buttons (Teams cuts button text at about 40 characters); defaults to the title.
     button: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None = None
     kind: TopicKind = "fact"
+    # Breaks ties between equally good matches: the higher wins.
+    priority: int = Field(default=0, ge=0, le=9)
     answer: Text
     points: tuple[ShortText, ...] = ()
     questions: tuple[ShortText, ...] = Field(min_length=1)
@@ -178,6 +180,7 @@ class Knowledge:
     synonyms: tuple[tuple[str, ...], ...]
     stopwords: frozenset[str]
     question_words: frozenset[str]
+    contact_questions: Mapping[str, tuple[str, ...]]
     acute: AcuteSignals
     menu: tuple[ResolvedTopic, ...]
     files: tuple[str, ...] = field(default=())

@@ -1,0 +1,87 @@
+"""Answer, "Mente du ...?" or an honest "no answer" - and acute danger always first."""
+from __future__ import annotations
+
+import pytest
+
+from app import ADAPTER, KNOWLEDGE
+from knowledge import load_plan
+from knowledge.matcher import Candidate, Decision, Matcher
+from tests.fakes import card_of, card_text
+
+NO_ANSWER_PHRASES = ("ikke sikker", "kan ikke finde", "fandt ikke", "forstår ikke")
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_plan("holstebro"))
+
+
+async def test_acute_override_beats_a_competing_topic(ask):
+    replies = await ask("Hvad siger loven om tvangsægteskab? Hun skal giftes i morgen og vil ikke")
+    first, second = (card_text(card_of(r)) for r in replies)
+    assert first.startswith("Ved akut fare: ring 112 nu.")
+    assert "112" in first.split("Kilde:")[0]
+    assert "260" in second
+
+
+@pytest.mark.parametrize("question", [
+    "hvad er psykisk vold?", "hvad er æresdrab", "hvornår skal politiet inddrages?",
+    "hvad er voldsbestemmelsen?", "hvad er en genopdragelsesrejse?", "hvad er tegn på trusler og vold?",
+])
+def test_plain_questions_about_danger_raise_no_alarm(matcher, question):
+    assert not matcher.match(question).acute
+
+
+@pytest.mark.parametrize("message", [
+    "en elev tør ikke gå hjem", "han har truet hende i dag", "hun skal sendes ud af landet på fredag",
+    "familien har købt flybilletter til i morgen", "hun bliver tævet derhjemme", "akkut fare for en pige",
+])
+def test_acute_danger_in_staff_words_is_recognised(matcher, message):
+    assert matcher.match(message).acute
+
+
+async def test_uncertain_question_gets_did_you_mean_with_top_three_buttons(ask, client):
+    replies = await ask("hvordan er ansvaret fordelt")
+    card = card_of(replies[0])
+    text = card_text(card)
+    assert "ikke sikker" in text and "Mente du" in text
+    assert 1 <= len(card["actions"]) <= 3
+    chosen = card["actions"][0]["data"]
+    answer = card_text(card_of((await ask("", value=chosen))[0]))
+    assert answer.startswith(client.app[KNOWLEDGE].topics[chosen["topic"]].topic.title)
+
+
+def test_a_tie_with_an_unrelated_topic_is_a_did_you_mean(matcher):
+    tie = (Candidate("vidensteam", 0.55), Candidate("udlandsophold", 0.55))
+    assert matcher._decide(tie) is Decision.DID_YOU_MEAN
+
+
+def test_a_tie_with_a_related_topic_is_answered(matcher):
+    tie = (Candidate("vidensteam", 0.55), Candidate("vidensteam-moeder", 0.55))
+    assert matcher._decide(tie) is Decision.ANSWER
+
+
+def test_low_confidence_is_no_answer(matcher):
+    assert matcher._decide((Candidate("vidensteam", 0.05),)) is Decision.NO_ANSWER
+    assert matcher._decide(()) is Decision.NO_ANSWER
+
+
+async def test_fallback_says_so_and_offers_the_sparring_contact(ask):
+    text = card_text(card_of((await ask("hvordan skifter jeg toner i printeren"))[0]))
+    assert "fandt ikke" in text.lower()
+    assert "SSP Holstebro" in text and "Vidensteamet" in text
+
+
+async def test_no_ordinary_answer_uses_the_no_answer_phrases(ask, client):
+    for topic in client.app[KNOWLEDGE].topics.values():
+        text = card_text(card_of((await ask("", value={"action": "topic", "topic": topic.id}))[-1])).lower()
+        assert not any(p in text for p in NO_ANSWER_PHRASES), topic.id
+
+
+async def test_connector_clients_are_reused_across_turns(ask, client):
+    auth = client.app[ADAPTER].bot_framework_authentication
+    await ask("Hvad er tegnene?")
+    after_first = auth.cached_clients
+    for _ in range(5):
+        await ask("Hvad er negativ social kontrol?")
+    assert after_first >= 1 and auth.cached_clients == after_first

@@ -1,0 +1,30 @@
+"""The evaluation set through the bot's HTTP path (what `make eval` prints), as regression guards.
+
+Safety is absolute: every acute question of both parts gets the acute card first, and no plain
+question raises a false alarm. Quality: the tuning part stays at ≥ 95 %; the held-back part must not
+fall below what was measured when the thresholds were chosen (see README "How answers are found").
+"""
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.evaluate import evaluate, items_for, load_part
+from knowledge import shipped_plans
+
+HELD_BACK_FLOOR = {"top1": 0.93, "rejection": 0.92}
+
+
+@pytest.mark.parametrize("plan", shipped_plans())
+async def test_tuning_part_answers_and_rejects_at_least_95_percent(plan):
+    score = await evaluate(plan, items_for(plan, load_part("tuning")), keep_failures=False)
+    assert score.right / score.in_scope >= 0.95
+    assert score.rejected / score.oos >= 0.95
+    assert score.acute_first == score.acute and score.false_alarms == 0
+
+
+@pytest.mark.parametrize("plan", shipped_plans())
+async def test_held_back_part_keeps_full_acute_recall_and_does_not_regress(plan):
+    score = await evaluate(plan, items_for(plan, load_part("held-back")), keep_failures=False)
+    assert score.acute_first == score.acute and score.false_alarms == 0
+    assert score.right / score.in_scope >= HELD_BACK_FLOOR["top1"]
+    assert score.rejected / score.oos >= HELD_BACK_FLOOR["rejection"]

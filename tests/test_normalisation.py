@@ -1,0 +1,91 @@
+"""Danish normalisation: how staff really type still finds the same words."""
+from __future__ import annotations
+
+import pytest
+
+from knowledge import load_plan
+from knowledge.matcher import Matcher
+from knowledge.text import fold, stem, words
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_plan("holstebro"))
+
+
+def test_case_and_punctuation_do_not_matter():
+    assert words("Hvad er NSK?!") == words("hvad er nsk")
+
+
+@pytest.mark.parametrize("plain,danish", [
+    ("aeresrelaterede", "æresrelaterede"), ("skaerpet", "skærpet"), ("paa", "på"), ("groenland", "grønland"),
+])
+def test_ae_oe_aa_spellings_equal_the_danish_letters(plain, danish):
+    assert fold(danish) == plain
+    assert words(plain) == words(danish)
+
+
+def test_digit_groups_join_so_phone_numbers_compare():
+    assert words("ring 70 27 76 66") == ["ring", "70277666"]
+
+
+def test_possessive_apostrophe_is_danish_genitive():
+    assert words("RED's nummer") == words("REDs nummer")
+
+
+def test_snowball_stems_inflections_together():
+    assert stem("underretningen") == stem("underretning")
+    assert stem("tegnene") == stem("tegn")
+
+
+def test_control_characters_and_zero_width_are_ignored():
+    assert words("hvad\x00 er\u200b tegnene\x1b?") == words("hvad er tegnene")
+
+
+def test_stop_words_are_dropped_question_words_kept(matcher):
+    assert matcher._terms("hvad er det nu lige") == ()
+    assert "hvem" in matcher._terms("hvem indkalder")
+
+
+@pytest.mark.parametrize("variant,canonical", [
+    ("NSK", "negativ social kontrol"),
+    ("ÆK", "æresrelaterede konflikter"),
+    ("indberetning", "underretning"),
+    ("ufrivilligt udlandsophold", "genopdragelsesrejse"),
+    ("tvunget ægteskab", "tvangsægteskab"),
+])
+def test_synonyms_from_the_plan_map_to_one_term(matcher, variant, canonical):
+    assert matcher._terms(variant) == matcher._terms(canonical)
+
+
+def test_municipality_adds_its_own_synonyms():
+    holstebro = Matcher(load_plan("holstebro"))
+    assert holstebro._terms("sig det til nogen") != ()
+
+
+@pytest.mark.parametrize("typo,right", [
+    ("negativ socal kontrol", "negativ social kontrol"),
+    ("underretningspligt", "underretnings pligt"),
+    ("genopdragelsesrejse", "genopdragelses rejse"),
+    ("sikkerhedskonsulenterne", "sikkerhedskonsulentrne"),
+])
+def test_typos_and_split_compounds_are_tolerated(matcher, typo, right):
+    assert matcher._terms(typo) == matcher._terms(right)
+
+
+def test_a_compound_the_plan_never_writes_whole_is_split(matcher):
+    assert len(matcher._terms("familiesektionsnummer")) >= 1
+
+
+def test_question_of_only_question_words_names_no_topic(matcher):
+    assert matcher.match("hvordan?").candidates == ()
+    assert matcher.match("hvad er telefonnummeret").candidates == ()
+
+
+def test_signal_words_match_as_prefixes_short_ones_exactly(matcher):
+    from knowledge.matcher import _PhraseIndex
+    index = _PhraseIndex()
+    far, overvaag, maa_ikke = index.add(("far",)), index.add(("overvaag",)), index.add(("maa", "ikke"))
+    assert index.find(("faren", "overvaager")) == {overvaag}
+    assert index.find(("far", "maa", "ikke")) == {far, maa_ikke}
+    assert index.find(("maa", "gerne")) == frozenset()
