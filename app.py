@@ -114,7 +114,8 @@ async def create_app(settings: Settings | None = None, knowledge: Knowledge | No
     adapter = CloudAdapter(CachingBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication(settings)))
     adapter.on_turn_error = _on_turn_error(conversation_state, knowledge)
     adapter.use(ShowTypingMiddleware(delay=0.5, period=2.0))
-    bot = PlanBot(knowledge, Matcher(knowledge), conversation_state)
+    bot = PlanBot(knowledge, Matcher(knowledge), conversation_state,
+                  flow_timeout_seconds=settings.flow_timeout_minutes * 60)
 
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings

@@ -12,6 +12,7 @@ from botbuilder.core import CardFactory
 from botbuilder.schema import Attachment
 
 from knowledge import Contact, Knowledge, ResolvedTopic, Topic
+from knowledge.model import FlowStep, ResolvedFlow, ResolvedOutcome
 from knowledge.matcher import Decision, MatchResult
 
 CARD_VERSION = "1.5"
@@ -19,6 +20,8 @@ SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 MAX_BUTTONS = 5
 ACTION_TOPIC = "topic"
 ACTION_ASK = "ask"
+ACTION_FLOW = "flow"
+ACTION_FLOW_CHOICE = "flow_choice"
 
 
 def _text(text: str, **style: Any) -> dict:
@@ -48,6 +51,13 @@ def topic_button(topic: Topic) -> dict:
     """A button that shows a topic's answer card."""
     return {"type": "Action.Submit", "title": button_label(topic),
             "data": {"action": ACTION_TOPIC, "topic": topic.id}}
+
+
+def flow_button(flow: ResolvedFlow, knowledge: Knowledge, prefixed: bool = False) -> dict:
+    """A button that starts a guided flow."""
+    label = flow.flow.button or flow.flow.title
+    title = f"{knowledge.message('flow_start_prefix')} {label}" if prefixed else label
+    return {"type": "Action.Submit", "title": title, "data": {"action": ACTION_FLOW, "flow": flow.id}}
 
 
 def _contact_block(contact: Contact, knowledge: Knowledge) -> dict:
@@ -114,6 +124,8 @@ def answer_card(topic: ResolvedTopic, knowledge: Knowledge) -> Attachment:
         body.extend(contacts_section(topic.contacts, knowledge))
     body.append(_text(source_line(topic, knowledge), isSubtle=True, size="Small", spacing="Medium"))
     actions = [topic_button(r) for r in topic.related[:MAX_BUTTONS]]
+    if t.flow and t.flow in knowledge.flows:
+        actions.insert(0, flow_button(knowledge.flows[t.flow], knowledge, prefixed=True))
     return _card(body, actions)
 
 
@@ -150,8 +162,9 @@ def menu_card(knowledge: Knowledge, title_key: str, text_key: str) -> Attachment
         _text(knowledge.message("acute_banner"), weight="Bolder", color="Attention"),
         _text(knowledge.message("help_examples"), weight="Bolder", spacing="Medium"),
     ]
-    actions = [topic_button(topic.topic) for topic in knowledge.menu[:MAX_BUTTONS + 1]]
-    return _card(body, actions)
+    actions = [flow_button(f, knowledge) for f in knowledge.flows.values()]
+    actions += [topic_button(topic.topic) for topic in knowledge.menu if topic.topic.flow is None]
+    return _card(body, actions[:MAX_BUTTONS + 1])
 
 
 def replies_for(result: MatchResult, knowledge: Knowledge) -> list[Attachment]:
@@ -159,7 +172,7 @@ def replies_for(result: MatchResult, knowledge: Knowledge) -> list[Attachment]:
     topic the rest of the message matches."""
     topics = knowledge.topics
     answer_ids = [knowledge.acute.topic] if result.acute else []
-    if result.confident and result.confident not in answer_ids:
+    if result.confident and result.confident not in answer_ids and result.flow is None:
         answer_ids.append(result.confident)
     if answer_ids:
         return [answer_card(topics[t], knowledge) for t in answer_ids]
@@ -167,3 +180,39 @@ def replies_for(result: MatchResult, knowledge: Knowledge) -> list[Attachment]:
     if result.decision is Decision.DID_YOU_MEAN:
         return [did_you_mean_card(knowledge, suggestions)]
     return [fallback_card(knowledge, suggestions)]
+
+
+def step_card(flow: ResolvedFlow, step: FlowStep, knowledge: Knowledge) -> Attachment:
+    """One step of a flow: the question and one button per choice."""
+    body = [
+        _text(flow.flow.title, isSubtle=True, size="Small"),
+        _text(step.question, weight="Bolder"),
+        _text(knowledge.message("flow_hint"), isSubtle=True, size="Small"),
+    ]
+    actions = [{"type": "Action.Submit", "title": choice.label,
+                "data": {"action": ACTION_FLOW_CHOICE, "flow": flow.id, "step": step.id, "choice": i}}
+               for i, choice in enumerate(step.choices)]
+    return _card(body, actions)
+
+
+def outcome_card(resolved: ResolvedOutcome, knowledge: Knowledge) -> Attachment:
+    """Where a flow ends: what to do now, what not to do, whom to call (police first when acute)."""
+    outcome = resolved.outcome
+    body: list[dict] = []
+    if outcome.kind == "acute":
+        body.append({"type": "Container", "style": "attention", "bleed": True,
+                     "items": [_text(knowledge.message("acute_banner"), weight="Bolder", size="Large")]})
+    body.append(_text(outcome.title, weight="Bolder", size="Medium"))
+    if outcome.kind == "acute":
+        body.extend(contacts_section(resolved.contacts, knowledge))
+    body.append(_text(outcome.summary))
+    body.append(_text(knowledge.message("flow_do_heading"), weight="Bolder", spacing="Medium"))
+    body.append(_text("\n".join(f"{i}. {step}" for i, step in enumerate(outcome.do, start=1))))
+    if outcome.avoid:
+        body.append(_text(knowledge.message("flow_avoid_heading"), weight="Bolder", spacing="Medium"))
+        body.append(_text("\n".join(f"- {item}" for item in outcome.avoid)))
+    if outcome.kind != "acute":
+        body.extend(contacts_section(resolved.contacts, knowledge))
+    body.append(_text(f"{knowledge.message('source_prefix')} {resolved.source.title}, {outcome.source.section}",
+                      isSubtle=True, size="Small", spacing="Medium"))
+    return _card(body, [topic_button(r) for r in resolved.related[:MAX_BUTTONS]])

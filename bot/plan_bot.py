@@ -1,11 +1,13 @@
-"""The Teams-facing bot: answers staff from the plan, welcomes on install, shows help."""
+"""The Teams-facing bot: answers staff from the plan, runs guided flows, welcomes on install, shows help."""
 from __future__ import annotations
 
 import logging
 
 from botbuilder.core import ActivityHandler, ConversationState, MessageFactory, TurnContext
+from botbuilder.dialogs import DialogSet, DialogTurnStatus
 from botbuilder.schema import Activity, ChannelAccount
 
+from dialogs.flow_dialog import FlowDialog
 from knowledge import Knowledge
 from knowledge.matcher import Matcher
 from knowledge.text import words
@@ -14,15 +16,20 @@ from . import cards
 
 logger = logging.getLogger(__name__)
 
+DEFAULT_FLOW_TIMEOUT_SECONDS = 60 * 60
+
 
 class PlanBot(ActivityHandler):
-    """Answers free-text questions with the plan's cards; acute danger always comes first."""
+    """Answers free-text questions with the plan's cards and runs its flows; acute danger always comes first."""
 
-    def __init__(self, knowledge: Knowledge, matcher: Matcher, conversation_state: ConversationState):
+    def __init__(self, knowledge: Knowledge, matcher: Matcher, conversation_state: ConversationState,
+                 flow_timeout_seconds: float = DEFAULT_FLOW_TIMEOUT_SECONDS):
         self._knowledge = knowledge
         self._matcher = matcher
         self._state = conversation_state
-        self._last_topic = conversation_state.create_property("last_topic")
+        self._flow = FlowDialog(knowledge, cards, self._answer, flow_timeout_seconds)
+        self._dialogs = DialogSet(conversation_state.create_property("DialogState"))
+        self._dialogs.add(self._flow)
         self._commands = {
             " ".join(words(phrase)): name
             for name, phrases in knowledge.commands.items() for phrase in phrases
@@ -35,33 +42,71 @@ class PlanBot(ActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         value = activity.value if isinstance(activity.value, dict) else None
-        if value is not None and value.get("action") == cards.ACTION_TOPIC:
-            await self._send_topic(turn_context, str(value.get("topic", "")))
-            return
+        action = value.get("action") if value is not None else None
         text = (TurnContext.remove_recipient_mention(activity)
                 if activity.entities and activity.recipient else activity.text)
-        if value is not None and value.get("action") == cards.ACTION_ASK:
+        if action == cards.ACTION_ASK:
             text = str(value.get("text", ""))
         text = text if isinstance(text, str) else ""
-        if not words(text):
-            await turn_context.send_activity(MessageFactory.text(self._knowledge.message("empty_message")))
+        activity.text = text  # the flow dialog reads the mention-free text
+
+        dialog_context = await self._dialogs.create_context(turn_context)
+        if dialog_context.active_dialog is not None and self._flow.expired(dialog_context.active_dialog):
+            await dialog_context.cancel_all_dialogs()
+            await turn_context.send_activity(MessageFactory.text(self._knowledge.message("flow_expired")))
+            if action == cards.ACTION_FLOW_CHOICE:
+                return
+        command = self._commands.get(" ".join(words(text))) if not action else None
+
+        if command == "cancel":
+            await dialog_context.cancel_all_dialogs()
+            await turn_context.send_activity(MessageFactory.text(self._knowledge.message("cancelled")))
             return
-        command = self._commands.get(" ".join(words(text)))
         if command == "help":
             await turn_context.send_activity(
                 MessageFactory.attachment(cards.menu_card(self._knowledge, "help_title", "help_text")))
             return
-        if command == "cancel":
-            await turn_context.send_activity(MessageFactory.text(self._knowledge.message("cancelled")))
+        if action == cards.ACTION_FLOW:
+            await self._start_flow(dialog_context, str(value.get("flow", "")))
             return
-        await self._answer(turn_context, text)
+        if action == cards.ACTION_TOPIC:
+            await self._send_topic(turn_context, str(value.get("topic", "")))
+            if dialog_context.active_dialog is not None:
+                await dialog_context.reprompt_dialog()
+            return
+        if dialog_context.active_dialog is not None:
+            result = await dialog_context.continue_dialog()
+            if result.status != DialogTurnStatus.Empty:
+                return
+        if action == cards.ACTION_FLOW_CHOICE:
+            return  # a button of a flow that has ended: nothing to continue
+        if not words(text):
+            await turn_context.send_activity(MessageFactory.text(self._knowledge.message("empty_message")))
+            return
+        result = self._matcher.match(text)
+        if result.flow is not None:
+            if result.acute:
+                acute = self._knowledge.topics[self._knowledge.acute.topic]
+                await turn_context.send_activity(MessageFactory.attachment(cards.answer_card(acute, self._knowledge)))
+            await self._start_flow(dialog_context, result.flow)
+            return
+        await self._reply(turn_context, result)
 
     async def _answer(self, turn_context: TurnContext, text: str) -> None:
-        result = self._matcher.match(text)
+        """Answer a free-text question (also used for a question asked in the middle of a flow)."""
+        await self._reply(turn_context, self._matcher.match(text))
+
+    async def _reply(self, turn_context: TurnContext, result) -> None:
         replies = cards.replies_for(result, self._knowledge)
-        if result.acute or result.confident:
-            await self._last_topic.set(turn_context, result.confident or self._knowledge.acute.topic)
         await turn_context.send_activities([MessageFactory.attachment(card) for card in replies])
+
+    async def _start_flow(self, dialog_context, flow_id: str) -> None:
+        if flow_id not in self._knowledge.flows:
+            await dialog_context.context.send_activity(
+                MessageFactory.attachment(cards.fallback_card(self._knowledge, [])))
+            return
+        await dialog_context.cancel_all_dialogs()
+        await dialog_context.begin_dialog(self._flow.id, {"flow": flow_id})
 
     async def _send_topic(self, turn_context: TurnContext, topic_id: str) -> None:
         topic = self._knowledge.topics.get(topic_id)
@@ -70,7 +115,6 @@ class PlanBot(ActivityHandler):
             await turn_context.send_activity(
                 MessageFactory.attachment(cards.fallback_card(self._knowledge, [])))
             return
-        await self._last_topic.set(turn_context, topic_id)
         await turn_context.send_activity(MessageFactory.attachment(cards.answer_card(topic, self._knowledge)))
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount],

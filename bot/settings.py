@@ -27,6 +27,7 @@ class Settings:
     tenant_id: str = ""
     coordinators: frozenset[str] = frozenset()
     playground: bool = True
+    flow_timeout_minutes: float = 60.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "Settings":
@@ -54,6 +55,14 @@ class Settings:
         playground = environ.get("PLAYGROUND", "1").strip().lower()
         if playground not in ("0", "1", "", "false", "true", "no", "yes"):
             errors.append(f"PLAYGROUND must be 0 or 1, not {playground!r}")
+        raw_timeout = environ.get("FLOW_TIMEOUT_MINUTES", "").strip() or "60"
+        try:
+            flow_timeout = float(raw_timeout)
+            if flow_timeout <= 0:
+                raise ValueError
+        except ValueError:
+            errors.append(f"FLOW_TIMEOUT_MINUTES must be a positive number, not {raw_timeout!r}")
+            flow_timeout = 60.0
         if errors:
             raise SettingsError(errors)
         return cls(
@@ -66,6 +75,7 @@ class Settings:
             tenant_id=tenant,
             coordinators=frozenset(c.strip() for c in environ.get("COORDINATORS", "").split(",") if c.strip()),
             playground=playground not in ("0", "false", "no"),
+            flow_timeout_minutes=flow_timeout,
         )
 
     @property

@@ -19,6 +19,10 @@ from .model import (
     AcuteSignals,
     Contact,
     Document,
+    Flow,
+    FlowStep,
+    ResolvedFlow,
+    ResolvedOutcome,
     Knowledge,
     PlanFile,
     PlanMeta,
@@ -36,8 +40,10 @@ REQUIRED_MESSAGES = (
     "did_you_mean_title", "did_you_mean_text",
     "source_prefix", "contacts_heading", "related_heading", "acute_banner",
     "error", "cancelled", "empty_message", "verified_prefix",
+    "flow_choice_echo", "flow_hint", "flow_do_heading", "flow_avoid_heading", "flow_back_at_start",
+    "flow_expired", "flow_resume", "flow_start_prefix",
 )
-REQUIRED_COMMANDS = ("help", "cancel")
+REQUIRED_COMMANDS = ("help", "cancel", "back", "restart")
 REQUIRED_ROLES = ("sparring", "acute")
 
 
@@ -209,6 +215,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
     contact_questions: dict[str, list[str]] = {}
     menu: tuple[str, ...] = ()
     menu_where: _Where | None = None
+    flows: dict[str, Flow] = {}
     meta: PlanMeta | None = None
     meta_where: _Where | None = None
     acute: AcuteSignals | None = None
@@ -219,7 +226,8 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         for data, lines in parsed:
             for section, items, target in (("documents", data.documents, documents),
                                            ("contacts", data.contacts, contacts),
-                                           ("topics", data.topics, topics)):
+                                           ("topics", data.topics, topics),
+                                           ("flows", data.flows, flows)):
                 for i, item in enumerate(items):
                     here = _Entry(lines, (section, i))
                     key = (section, item.id)
@@ -289,24 +297,28 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             where[("topics", generated.id)] = where[("contacts", contact.id)]
 
     resolved: dict[str, ResolvedTopic] = {}
-    for topic in topics.values():
-        at = where[("topics", topic.id)]
-        topic_contacts: list[Contact] = []
-        for i, ref in enumerate(topic.contacts):
+    def resolve_contacts(refs, at: _Entry, path: tuple) -> list[Contact]:
+        """Contact ids and "@role" references, resolved in order, without duplicates."""
+        found: list[Contact] = []
+        for i, ref in enumerate(refs):
             if ref.startswith("@"):
-                role = ref[1:]
-                if role not in meta.roles:
-                    errors.append(f"{at.at('contacts', i)}: unknown role {ref!r} "
+                if ref[1:] not in meta.roles:
+                    errors.append(f"{at.at(*path, i)}: unknown role {ref!r} "
                                   f"(plan.yaml roles: {', '.join(sorted(meta.roles))})")
                     continue
-                ids = meta.roles[role]
+                ids = meta.roles[ref[1:]]
             else:
                 ids = (ref,)
             for contact_id in ids:
                 if contact_id not in contacts:
-                    errors.append(f"{at.at('contacts', i)}: unknown contact {contact_id!r}")
-                elif contacts[contact_id] not in topic_contacts:
-                    topic_contacts.append(contacts[contact_id])
+                    errors.append(f"{at.at(*path, i)}: unknown contact {contact_id!r}")
+                elif contacts[contact_id] not in found:
+                    found.append(contacts[contact_id])
+        return found
+
+    for topic in topics.values():
+        at = where[("topics", topic.id)]
+        topic_contacts = resolve_contacts(topic.contacts, at, ("contacts",))
         for i, related in enumerate(topic.related):
             if related not in topics:
                 errors.append(f"{at.at('related', i)}: unknown topic {related!r}")
@@ -314,6 +326,8 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
                 errors.append(f"{at.at('related', i)}: a topic cannot be related to itself")
         if topic.source.document not in documents:
             errors.append(f"{at.at('source', 'document')}: unknown document {topic.source.document!r}")
+        if topic.flow is not None and topic.flow not in flows:
+            errors.append(f"{at.at('flow')}: unknown flow {topic.flow!r}")
         for field_name in ("title", "answer", "points"):
             value = getattr(topic, field_name)
             for i, text in enumerate(value if isinstance(value, tuple) else (value,)):
@@ -331,6 +345,9 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
                 source=documents[topic.source.document],
                 related=related_topics,
             )
+
+    resolved_flows = {flow.id: _check_flow(flow, where[("flows", flow.id)], resolve_contacts, topics,
+                                            documents, errors) for flow in flows.values()}
 
     if not menu:
         errors.append(f"{meta_where.file}:1: menu: required section is missing (national messages.yaml)")
@@ -367,8 +384,91 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         contact_questions=Knowledge.freeze({k: tuple(v) for k, v in contact_questions.items()}),
         acute=acute,
         menu=tuple(resolved[t] for t in menu),
+        flows=Knowledge.freeze(resolved_flows),
         files=tuple(lines.file for parsed in layers for _, lines in parsed),
     )
+
+
+def _check_flow(flow: Flow, at: _Entry, resolve_contacts, topics: dict, documents: dict,
+                errors: list[str]) -> ResolvedFlow:
+    """Every step reachable, every "next" known, no loop without exit, every outcome with a contact."""
+    steps: dict[str, FlowStep] = {}
+    for i, step in enumerate(flow.steps):
+        if step.id in steps:
+            errors.append(f"{at.at('steps', i, 'id')}: duplicate step id {step.id!r}")
+        steps[step.id] = step
+    outcome_index = {o.id: i for i, o in enumerate(flow.outcomes)}
+    if len(outcome_index) != len(flow.outcomes):
+        errors.append(f"{at.at('outcomes')}: duplicate outcome ids")
+    if flow.start not in steps:
+        errors.append(f"{at.at('start')}: unknown step {flow.start!r}")
+    step_index = {s.id: i for i, s in enumerate(flow.steps)}
+    for step in flow.steps:
+        for k, choice in enumerate(step.choices):
+            here = at.at("steps", step_index[step.id], "choices", k)
+            if (choice.next is None) == (choice.outcome is None):
+                errors.append(f"{here}: a choice needs exactly one of 'next' (a step) or 'outcome'")
+            elif choice.next is not None and choice.next not in steps:
+                errors.append(f"{at.at('steps', step_index[step.id], 'choices', k, 'next')}: "
+                              f"unknown step {choice.next!r}")
+            elif choice.outcome is not None and choice.outcome not in outcome_index:
+                errors.append(f"{at.at('steps', step_index[step.id], 'choices', k, 'outcome')}: "
+                              f"unknown outcome {choice.outcome!r}")
+            _check_reserved(choice.label, str(at.at("steps", step_index[step.id], "choices", k, "label")), errors)
+        _check_reserved(step.question, str(at.at("steps", step_index[step.id], "question")), errors)
+    # Reachability from the start, and which steps can still reach an outcome.
+    reached_steps, reached_outcomes, todo = set(), set(), [flow.start] if flow.start in steps else []
+    while todo:
+        step_id = todo.pop()
+        if step_id in reached_steps:
+            continue
+        reached_steps.add(step_id)
+        for choice in steps[step_id].choices:
+            if choice.next in steps:
+                todo.append(choice.next)
+            elif choice.outcome in outcome_index:
+                reached_outcomes.add(choice.outcome)
+    for step in flow.steps:
+        if step.id not in reached_steps and flow.start in steps:
+            errors.append(f"{at.at('steps', step_index[step.id], 'id')}: step {step.id!r} cannot be reached "
+                          f"from the start step {flow.start!r}")
+    for outcome in flow.outcomes:
+        if outcome.id not in reached_outcomes and flow.start in steps:
+            errors.append(f"{at.at('outcomes', outcome_index[outcome.id], 'id')}: outcome {outcome.id!r} "
+                          f"cannot be reached")
+    exits = {s.id for s in flow.steps if any(c.outcome in outcome_index for c in s.choices)}
+    changed = True
+    while changed:
+        changed = False
+        for step in flow.steps:
+            if step.id not in exits and any(c.next in exits for c in step.choices):
+                exits.add(step.id)
+                changed = True
+    for step in flow.steps:
+        if step.id in reached_steps and step.id not in exits:
+            errors.append(f"{at.at('steps', step_index[step.id], 'id')}: step {step.id!r} is in a loop "
+                          f"without exit (no choice from it leads to an outcome)")
+    outcomes: dict[str, ResolvedOutcome] = {}
+    for outcome in flow.outcomes:
+        o_at = _Entry(at.lines, at.path + ("outcomes", outcome_index[outcome.id]))
+        if not outcome.contacts:
+            errors.append(f"{o_at.at('id')}: outcome {outcome.id!r} names no contact")
+        found = resolve_contacts(outcome.contacts, o_at, ("contacts",))
+        for i, related in enumerate(outcome.related):
+            if related not in topics:
+                errors.append(f"{o_at.at('related', i)}: unknown topic {related!r}")
+        if outcome.source.document not in documents:
+            errors.append(f"{o_at.at('source', 'document')}: unknown document {outcome.source.document!r}")
+        for field_name in ("title", "summary", "do", "avoid"):
+            value = getattr(outcome, field_name)
+            for i, text in enumerate(value if isinstance(value, tuple) else (value,)):
+                path = (field_name, i) if isinstance(value, tuple) else (field_name,)
+                _check_reserved(text, str(o_at.at(*path)), errors)
+        if outcome.source.document in documents:
+            outcomes[outcome.id] = ResolvedOutcome(
+                outcome=outcome, contacts=tuple(found), source=documents[outcome.source.document],
+                related=tuple(topics[r] for r in outcome.related if r in topics))
+    return ResolvedFlow(flow=flow, steps=Knowledge.freeze(steps), outcomes=Knowledge.freeze(outcomes))
 
 
 def _check_reserved(text: str | None, at: str, errors: list[str]) -> None:

@@ -26,6 +26,8 @@ from rapidfuzz import fuzz, process
 from .model import Knowledge
 from .text import stem, words
 
+FLOW_PREFIX = "flow:"         # candidates that start a guided flow
+FLOW_PRIORITY = 2
 ANSWER_THRESHOLD = 0.45      # at or above: answer (unless a close, unrelated runner-up)
 SUGGEST_THRESHOLD = 0.30     # at or above (but below ANSWER): "Mente du ...?"
 RUNNER_UP_MARGIN = 0.0      # a runner-up this close to the best makes the best uncertain
@@ -69,9 +71,16 @@ class MatchResult:
         """The topic to answer with, or None when there is no confident answer."""
         return self.candidates[0].topic_id if self.decision is Decision.ANSWER else None
 
+    @property
+    def flow(self) -> str | None:
+        """The flow to start, when the confident match is a flow's trigger."""
+        confident = self.confident
+        return confident[len(FLOW_PREFIX):] if confident and confident.startswith(FLOW_PREFIX) else None
+
     def suggestions(self, limit: int = 3) -> tuple[str, ...]:
         """The closest topics worth offering when there is no confident answer."""
-        return tuple(c.topic_id for c in self.candidates[:limit] if c.score >= SUGGEST_THRESHOLD)
+        return tuple(c.topic_id for c in self.candidates
+                     if c.score >= SUGGEST_THRESHOLD and not c.topic_id.startswith(FLOW_PREFIX))[:limit]
 
 
 @dataclass(frozen=True)
@@ -160,11 +169,17 @@ class Matcher:
                 answer_terms[topic_id].update(terms)
             if topic.signals:
                 self._signals[topic_id] = tuple(self._phrases(group) for group in topic.signals)
+        for flow_id, resolved_flow in knowledge.flows.items():
+            # A flow is found by its trigger phrases, like a topic by its questions.
+            for text in (resolved_flow.flow.title, *resolved_flow.flow.triggers):
+                terms = self._terms(text, learn=True)
+                raw.append((FLOW_PREFIX + flow_id, terms, 1.0))
+                topic_terms[FLOW_PREFIX + flow_id].update(terms)
         df: dict[str, int] = defaultdict(int)
-        for topic_id in knowledge.topics:
+        for topic_id in topic_terms:
             for term in topic_terms[topic_id] | answer_terms[topic_id]:
                 df[term] += 1
-        n_topics = len(knowledge.topics)
+        n_topics = len(topic_terms)
         self._idf = {term: math.log(1 + n_topics / count) for term, count in df.items()}
         self._unknown_idf = math.log(1 + n_topics)
         self._topic_terms = {t: frozenset(terms) for t, terms in topic_terms.items()}
@@ -174,6 +189,8 @@ class Matcher:
             for topic_id, terms, factor in raw if terms
         )
         self._priority = {t: r.topic.priority for t, r in knowledge.topics.items()}
+        # Typing a flow's trigger starts the flow rather than showing the topic of the same words.
+        self._priority.update({FLOW_PREFIX + f: FLOW_PRIORITY for f in knowledge.flows})
         self._by_term: dict[str, list[int]] = defaultdict(list)
         for i, variant in enumerate(self._variants):
             for term in variant.terms:
@@ -203,6 +220,7 @@ class Matcher:
         self._signal_ids = {t: tuple(frozenset(index.add(p) for p in group) for group in groups)
                             for t, groups in self._signals.items()}
         self._related = {t: {r.id for r in resolved.related} | {f"kontakt-{c.id}" for c in resolved.contacts}
+                            | ({FLOW_PREFIX + resolved.topic.flow} if resolved.topic.flow else set())
                          for t, resolved in knowledge.topics.items()}
         self.topic_ids = tuple(knowledge.topics)
 

@@ -107,11 +107,54 @@ class Topic(_Frozen):
     points: tuple[ShortText, ...] = ()
     questions: tuple[ShortText, ...] = Field(min_length=1)
     keywords: tuple[Keyword, ...] = ()
+    # The guided flow a situation answer offers to start (a button on the card).
+    flow: Id | None = None
     # A situation in staff's own words: a message with a word from every group matches this topic.
     signals: tuple[tuple[Keyword, ...], ...] = ()
     contacts: tuple[ContactRef, ...] = ()
     related: tuple[Id, ...] = ()
     source: Source
+
+
+class FlowChoice(_Frozen):
+    """One answer to a flow step: a button label, extra words that count as it, and where it leads."""
+
+    label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    words: tuple[ShortText, ...] = ()
+    next: Id | None = None
+    outcome: Id | None = None
+
+
+class FlowStep(_Frozen):
+    id: Id
+    question: Text
+    choices: tuple[FlowChoice, ...] = Field(min_length=2, max_length=6)
+
+
+class FlowOutcome(_Frozen):
+    """Where a flow ends: an action card with what to do, what not to do, and whom to call."""
+
+    id: Id
+    title: ShortText
+    kind: Literal["acute", "action"] = "action"
+    summary: Text
+    do: tuple[ShortText, ...] = Field(min_length=1)
+    avoid: tuple[ShortText, ...] = ()
+    contacts: tuple[ContactRef, ...] = ()
+    related: tuple[Id, ...] = ()
+    source: Source
+
+
+class Flow(_Frozen):
+    """A guided flow: steps with choices that end in an outcome (an action card)."""
+
+    id: Id
+    title: ShortText
+    button: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None = None
+    triggers: tuple[ShortText, ...] = Field(min_length=1)
+    start: Id
+    steps: tuple[FlowStep, ...] = Field(min_length=1)
+    outcomes: tuple[FlowOutcome, ...] = Field(min_length=1)
 
 
 class PlanMeta(_Frozen):
@@ -150,6 +193,7 @@ class PlanFile(_Frozen):
     # Generated questions per contact: 'any' for all, 'phone'/'email' for contacts that have one.
     contact_questions: dict[Literal["any", "phone", "email"], tuple[ShortText, ...]] = {}
     menu: tuple[Id, ...] = ()
+    flows: tuple[Flow, ...] = ()
     acute: AcuteSignals | None = None
 
 
@@ -168,6 +212,27 @@ class ResolvedTopic:
 
 
 @dataclass(frozen=True)
+class ResolvedOutcome:
+    outcome: FlowOutcome
+    contacts: tuple[Contact, ...]
+    source: Document
+    related: tuple[Topic, ...]
+
+
+@dataclass(frozen=True)
+class ResolvedFlow:
+    """A validated flow with its steps and outcomes looked up by id."""
+
+    flow: Flow
+    steps: Mapping[str, FlowStep]
+    outcomes: Mapping[str, ResolvedOutcome]
+
+    @property
+    def id(self) -> str:
+        return self.flow.id
+
+
+@dataclass(frozen=True)
 class Knowledge:
     """One validated plan: the national layer with one municipality's folder on top."""
 
@@ -183,6 +248,7 @@ class Knowledge:
     contact_questions: Mapping[str, tuple[str, ...]]
     acute: AcuteSignals
     menu: tuple[ResolvedTopic, ...]
+    flows: Mapping[str, ResolvedFlow] = field(default_factory=dict)
     files: tuple[str, ...] = field(default=())
 
     def role(self, name: str) -> tuple[Contact, ...]:

@@ -37,19 +37,9 @@ async def test_stale_etag_is_refused(tmp_path):
 
 
 async def test_state_file_holds_no_conversation_id(ask, settings):
-    await ask("Hvad er negativ social kontrol?", conversation="19:secret-conversation-id@thread.v2")
+    await ask("Jeg er bekymret for et barn", conversation="19:secret-conversation-id@thread.v2")
     raw = (settings.data_dir / "state.sqlite").read_bytes()
     assert b"secret-conversation-id" not in raw
-
-
-async def test_last_topic_is_kept_across_a_restart(aiohttp_client, connector, settings):
-    client = await aiohttp_client(await create_app(settings))
-    await client.post("/api/messages", json=message("Hvad er negativ social kontrol?", connector.url, "c-r"))
-    await client.close()
-    client = await aiohttp_client(await create_app(settings))
-    storage = client.app[STORAGE]
-    data = await storage.read(["msteams/conversations/c-r"])
-    assert data["msteams/conversations/c-r"]["last_topic"] == "nsk-definition"
 
 
 async def test_typing_indicator_comes_before_a_slow_answer(client, connector, monkeypatch):
