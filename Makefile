@@ -6,12 +6,13 @@ STAMP  := $(VENV)/.installed
 PLAN   ?= holstebro
 export PLAN
 
-.PHONY: run test check bench eval package clean help
+.PHONY: run test check bench eval flows package clean help
 
 help:
 	@echo "make run    - start the bot on \$$PORT (default 3978); local mode also starts the Agents Playground"
 	@echo "make test   - run every test"
 	@echo "make check PLAN=<name or path> - validate a plan's YAML and print OK or every error"
+	@echo "make flows PLAN=<name> - draw the plan's flows as Mermaid diagrams in docs/flows/"
 	@echo "make eval   - answer quality on the evaluation set (tests/eval), per plan and part"
 	@echo "make bench  - benchmarks"
 	@echo "make package MicrosoftAppId=<id> - build the Teams app package in deployment/build/"
@@ -30,6 +31,9 @@ test: $(STAMP)
 
 check: $(STAMP)
 	$(PY) -m knowledge check "$(PLAN)"
+
+flows: $(STAMP)
+	$(PY) -m knowledge flows "$(PLAN)" --out docs/flows/$(notdir $(PLAN)).md
 
 eval: $(STAMP)
 	$(PY) -m benchmarks.evaluate

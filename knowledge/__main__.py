@@ -12,7 +12,12 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate a plan and print OK or every error")
     check.add_argument("plan", help="a folder name under knowledge/ or a path to a plan folder")
+    flows = sub.add_parser("flows", help="write the plan's flows as Mermaid diagrams (Markdown)")
+    flows.add_argument("plan")
+    flows.add_argument("--out", help="file to write (default: print)")
     args = parser.parse_args(argv)
+    if args.command == "flows":
+        return _flows(args.plan, args.out)
 
     try:
         knowledge = load_plan(args.plan)
@@ -23,6 +28,26 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"OK: {knowledge.meta.municipality}: {len(knowledge.topics)} topics, "
           f"{len(knowledge.contacts)} contacts, {len(knowledge.files)} files")
+    return 0
+
+
+def _flows(plan: str, out: str | None) -> int:
+    from pathlib import Path
+
+    from .diagrams import plan_flows_markdown
+
+    try:
+        knowledge = load_plan(plan)
+    except PlanError as exc:
+        print("\n".join(exc.errors), file=sys.stderr)
+        return 1
+    text = plan_flows_markdown(knowledge)
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(text, encoding="utf-8")
+        print(f"wrote {out}")
+    else:
+        print(text)
     return 0
 
 

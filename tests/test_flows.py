@@ -270,3 +270,28 @@ def test_outcome_without_contact_is_rejected(tmp_path):
         choices: [{label: Ja, outcome: done}, {label: Nej, outcome: done}]
 """ + OUTCOME.replace("        contacts: [politi]\n", ""))
     assert any("flows.yaml:" in e and "outcome 'done' names no contact" in e for e in errors), errors
+
+
+# Diagrams for the vidensteam, from the same YAML.
+
+@pytest.mark.parametrize("plan", shipped_plans())
+def test_mermaid_diagram_shows_every_step_choice_and_outcome(plan):
+    from knowledge.diagrams import flow_to_mermaid
+    for flow in load_plan(plan).flows.values():
+        diagram = flow_to_mermaid(flow)
+        assert diagram.startswith("flowchart TD")
+        for step in flow.flow.steps:
+            assert f"step_{step.id.replace('-', '_')}{{" in diagram
+            assert all(f'-- "{c.label}" -->' in diagram for c in step.choices)
+        for outcome in flow.outcomes.values():
+            assert outcome.outcome.title in diagram
+
+
+@pytest.mark.parametrize("plan", shipped_plans())
+def test_committed_flow_diagrams_match_the_yaml(plan):
+    from pathlib import Path
+
+    from knowledge.diagrams import plan_flows_markdown
+    committed = Path(__file__).resolve().parent.parent / "docs" / "flows" / f"{plan}.md"
+    assert committed.read_text(encoding="utf-8") == plan_flows_markdown(load_plan(plan)), \
+        f"docs/flows/{plan}.md is out of date: run make flows PLAN={plan}"

@@ -45,6 +45,13 @@ def test_question_typed_in_the_playground_shows_its_card_and_buttons_work(tmp_pa
         seen = json.loads(result.stdout.strip().splitlines()[-1])
         assert "96 11 53 70" in seen["answer"]
         assert seen["button"] and seen["after"] != seen["answer"] and "Kilde:" in seen["after"]
+        # A guided flow: typed trigger, then its first button ("Ja": acute danger) in the Playground.
+        result = run_node(ROOT / "tests" / "e2e" / "playground.js", address,
+                          "Jeg er bekymret for et barn", "akut fare for barnet", "")
+        assert result.returncode == 0, result.stderr[-2000:]
+        seen = json.loads(result.stdout.strip().splitlines()[-1])
+        assert seen["button"] == "Ja"
+        assert seen["after"].startswith("Ved akut fare") and "112" in seen["after"]
     finally:
         os.killpg(bot.pid, signal.SIGTERM)
         bot.wait(timeout=20)
