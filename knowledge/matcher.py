@@ -28,7 +28,7 @@ from .text import stem, words
 
 FLOW_PREFIX = "flow:"         # candidates that start a guided flow
 FLOW_PRIORITY = 2
-ANSWER_THRESHOLD = 0.45      # at or above: answer (unless a close, unrelated runner-up)
+ANSWER_THRESHOLD = 0.38      # at or above: answer (unless a close, unrelated runner-up)
 SUGGEST_THRESHOLD = 0.30     # at or above (but below ANSWER): "Mente du ...?"
 RUNNER_UP_MARGIN = 0.0      # a runner-up this close to the best makes the best uncertain
 SURE_THRESHOLD = 0.60        # at or above: answer even with a close runner-up
@@ -37,9 +37,9 @@ TYPO_CUTOFF = 82
 MIN_TYPO_LEN = 4
 MIN_PREFIX = 3               # signal and acute words longer than this match as prefixes
 VARIANT_WEIGHT = 0.7
-COVERAGE_GATE = 0.5          # score *= coverage ** COVERAGE_GATE
+COVERAGE_GATE = 0.75          # score *= coverage ** COVERAGE_GATE
 KEYWORD_WEIGHT = 0.9         # a keyword alone matches a little less than a question variant
-ANSWER_TEXT_WEIGHT = 0.3     # the answer's own words count, at this weight
+ANSWER_TEXT_WEIGHT = 0.5     # the answer's own words count, at this weight
 
 
 class Decision(Enum):
@@ -141,7 +141,7 @@ class Matcher:
 
     def __init__(self, knowledge: Knowledge):
         # The municipality's own name tells nothing apart inside its own plan.
-        own_name = words(knowledge.meta.municipality.replace("Kommune", ""))
+        own_name = [f for w in words(knowledge.meta.municipality.replace("Kommune", "")) for f in (w, w + "s")]
         self._stopwords = frozenset([*(w for s in knowledge.stopwords for w in words(s)), *own_name])
         self._synonyms = self._build_synonyms(knowledge.synonyms)
         self._max_phrase = max((len(p) for p in self._synonyms), default=1)

@@ -41,7 +41,7 @@ def test_acute_danger_in_staff_words_is_recognised(matcher, message):
 
 
 async def test_uncertain_question_gets_did_you_mean_with_top_three_buttons(ask, client):
-    replies = await ask("hvordan er ansvaret fordelt")
+    replies = await ask("skal familien inddrages med det samme")
     card = card_of(replies[0])
     text = card_text(card)
     assert "ikke sikker" in text and "Mente du" in text
