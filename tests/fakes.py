@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from benchmarks.evaluate import card_text  # noqa: F401  (re-exported for the tests)
+
 _ids = itertools.count(1)
 
 
@@ -75,21 +77,3 @@ def card_of(activity: dict) -> dict:
     attachments = activity.get("attachments") or []
     assert attachments and attachments[0]["contentType"] == "application/vnd.microsoft.card.adaptive", activity
     return attachments[0]["content"]
-
-
-def card_text(card: dict) -> str:
-    """Every text and button title in a card, joined; what a reader sees."""
-    out: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key in ("text", "title"):
-                if isinstance(node.get(key), str):
-                    out.append(node[key])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-    walk(card)
-    return "\n".join(out)
