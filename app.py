@@ -17,7 +17,10 @@ from botbuilder.schema import Activity
 
 from bot.auth import token_problem
 from bot.connector_cache import CachingBotFrameworkAuthentication
+from bot.broadcast import Broadcaster
 from bot.plan_bot import PlanBot
+from bot.references import ReferenceStore
+from bot.reminders import ReminderService
 from bot.settings import Settings, SettingsError
 from bot.storage import SqliteStorage
 from knowledge import Knowledge, PlanError, load_plan
@@ -33,6 +36,8 @@ ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", PlanBot)
 STORAGE = web.AppKey("storage", SqliteStorage)
 PLAYGROUND_TASK = web.AppKey("playground_task", asyncio.Task)
+REFERENCES = web.AppKey("references", ReferenceStore)
+REMINDERS = web.AppKey("reminders", ReminderService)
 
 
 def _bad_request(reason: str) -> web.Response:
@@ -114,8 +119,13 @@ async def create_app(settings: Settings | None = None, knowledge: Knowledge | No
     adapter = CloudAdapter(CachingBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication(settings)))
     adapter.on_turn_error = _on_turn_error(conversation_state, knowledge)
     adapter.use(ShowTypingMiddleware(delay=0.5, period=2.0))
+    references = ReferenceStore(settings.data_dir / "references.sqlite")
+    broadcaster = Broadcaster(adapter, references, settings.data_dir / "broadcasts.sqlite", settings.app_id,
+                              rate=settings.reminder_rate)
+    reminders = ReminderService(knowledge, broadcaster, adapter, settings.app_id)
     bot = PlanBot(knowledge, Matcher(knowledge), conversation_state,
-                  flow_timeout_seconds=settings.flow_timeout_minutes * 60)
+                  flow_timeout_seconds=settings.flow_timeout_minutes * 60,
+                  references=references, reminders=reminders, coordinators=settings.coordinators)
 
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
@@ -123,11 +133,21 @@ async def create_app(settings: Settings | None = None, knowledge: Knowledge | No
     app[ADAPTER] = adapter
     app[BOT] = bot
     app[STORAGE] = storage
+    app[REFERENCES] = references
+    app[REMINDERS] = reminders
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
 
+    async def resume_broadcasts(_: web.Application) -> None:
+        # A broadcast cut off by a crash or restart finishes by itself.
+        reminders.resume_unfinished()
+
     async def close_storage(_: web.Application) -> None:
+        await reminders.close()
+        broadcaster.close()
+        references.close()
         storage.close()
+    app.on_startup.append(resume_broadcasts)
     app.on_cleanup.append(close_storage)
     return app
 

@@ -22,6 +22,8 @@ ACTION_TOPIC = "topic"
 ACTION_ASK = "ask"
 ACTION_FLOW = "flow"
 ACTION_FLOW_CHOICE = "flow_choice"
+ACTION_REMINDER_SEND = "reminder_send"
+ACTION_REMINDER_CANCEL = "reminder_cancel"
 
 
 def _text(text: str, **style: Any) -> dict:
@@ -153,15 +155,17 @@ def did_you_mean_card(knowledge: Knowledge, candidates: Iterable[ResolvedTopic])
     return _card(body, [topic_button(c.topic) for c in list(candidates)[:3]])
 
 
-def menu_card(knowledge: Knowledge, title_key: str, text_key: str) -> Attachment:
-    """Welcome or help: what the bot does, and the plan's menu topics as buttons."""
+def menu_card(knowledge: Knowledge, title_key: str, text_key: str, coordinator: bool = False) -> Attachment:
+    """Welcome or help: what the bot does, and the plan's flows and menu topics as buttons."""
     municipality = knowledge.meta.municipality
     body = [
         _text(knowledge.message(title_key), weight="Bolder", size="Medium"),
         _text(knowledge.message(text_key, municipality=municipality)),
         _text(knowledge.message("acute_banner"), weight="Bolder", color="Attention"),
-        _text(knowledge.message("help_examples"), weight="Bolder", spacing="Medium"),
     ]
+    if coordinator:
+        body.append(_text(knowledge.message("help_coordinator"), isSubtle=True))
+    body.append(_text(knowledge.message("help_examples"), weight="Bolder", spacing="Medium"))
     actions = [flow_button(f, knowledge) for f in knowledge.flows.values()]
     actions += [topic_button(topic.topic) for topic in knowledge.menu if topic.topic.flow is None]
     return _card(body, actions[:MAX_BUTTONS + 1])
@@ -216,3 +220,28 @@ def outcome_card(resolved: ResolvedOutcome, knowledge: Knowledge) -> Attachment:
     body.append(_text(f"{knowledge.message('source_prefix')} {resolved.source.title}, {outcome.source.section}",
                       isSubtle=True, size="Small", spacing="Medium"))
     return _card(body, [topic_button(r) for r in resolved.related[:MAX_BUTTONS]])
+
+
+def reminder_card(knowledge: Knowledge) -> Attachment:
+    """The yearly reminder from the plan: its text, whom to call, a link to the plan, the key topics."""
+    resolved = knowledge.reminder
+    reminder = resolved.reminder
+    body = [_text(reminder.title, weight="Bolder", size="Medium"), _text(reminder.text)]
+    if reminder.url:
+        body.append(_text(f"[{knowledge.meta.title}]({reminder.url})"))
+    body.extend(contacts_section(resolved.contacts, knowledge))
+    return _card(body, [topic_button(t) for t in resolved.topics[:MAX_BUTTONS]])
+
+
+def reminder_preview_card(knowledge: Knowledge, count: int, token: str) -> Attachment:
+    """What the coordinator sees before sending: the reminder, how many get it, Send / Annuller."""
+    preview = reminder_card(knowledge).content
+    body = [_text(knowledge.message("reminder_preview", count=str(count)), isSubtle=True),
+            {"type": "Container", "style": "emphasis", "items": preview["body"]}]
+    actions = [
+        {"type": "Action.Submit", "title": knowledge.message("reminder_send"),
+         "data": {"action": ACTION_REMINDER_SEND, "token": token}},
+        {"type": "Action.Submit", "title": knowledge.message("reminder_cancel"),
+         "data": {"action": ACTION_REMINDER_CANCEL}},
+    ]
+    return _card(body, actions)

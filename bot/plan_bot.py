@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import uuid
+from typing import TYPE_CHECKING
 
 from botbuilder.core import ActivityHandler, ConversationState, MessageFactory, TurnContext
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
@@ -13,6 +15,10 @@ from knowledge.matcher import Matcher
 from knowledge.text import words
 
 from . import cards
+from .references import ReferenceStore, minimal_reference
+
+if TYPE_CHECKING:
+    from .reminders import ReminderService
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +29,13 @@ class PlanBot(ActivityHandler):
     """Answers free-text questions with the plan's cards and runs its flows; acute danger always comes first."""
 
     def __init__(self, knowledge: Knowledge, matcher: Matcher, conversation_state: ConversationState,
-                 flow_timeout_seconds: float = DEFAULT_FLOW_TIMEOUT_SECONDS):
+                 flow_timeout_seconds: float = DEFAULT_FLOW_TIMEOUT_SECONDS,
+                 references: ReferenceStore | None = None, reminders: "ReminderService | None" = None,
+                 coordinators: frozenset[str] = frozenset()):
         self._knowledge = knowledge
+        self._references = references
+        self._reminders = reminders
+        self._coordinators = coordinators
         self._matcher = matcher
         self._state = conversation_state
         self._flow = FlowDialog(knowledge, cards, self._answer, flow_timeout_seconds)
@@ -36,8 +47,28 @@ class PlanBot(ActivityHandler):
         }
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        await self._track_reference(turn_context.activity)
         await super().on_turn(turn_context)
         await self._state.save_changes(turn_context)
+
+    async def _track_reference(self, activity: Activity) -> None:
+        """Keep a reference to every conversation the bot is in; forget it when the bot is removed."""
+        if self._references is None or activity.conversation is None:
+            return
+        bot_id = activity.recipient.id if activity.recipient else None
+        removed = ((activity.type == "installationUpdate" and activity.action in ("remove", "remove-upgrade"))
+                   or (activity.type == "conversationUpdate"
+                       and any(m.id == bot_id for m in activity.members_removed or [])))
+        if removed:
+            await self._references.remove(activity.conversation.id)
+        elif activity.type in ("message", "conversationUpdate", "installationUpdate"):
+            reference = minimal_reference(activity)
+            if reference is not None:
+                await self._references.save(reference)
+
+    def _is_coordinator(self, activity: Activity) -> bool:
+        sender = activity.from_property
+        return bool(sender and sender.aad_object_id and sender.aad_object_id in self._coordinators)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -63,8 +94,11 @@ class PlanBot(ActivityHandler):
             await turn_context.send_activity(MessageFactory.text(self._knowledge.message("cancelled")))
             return
         if command == "help":
-            await turn_context.send_activity(
-                MessageFactory.attachment(cards.menu_card(self._knowledge, "help_title", "help_text")))
+            await turn_context.send_activity(MessageFactory.attachment(cards.menu_card(
+                self._knowledge, "help_title", "help_text", coordinator=self._is_coordinator(activity))))
+            return
+        if command == "reminder" or action in (cards.ACTION_REMINDER_SEND, cards.ACTION_REMINDER_CANCEL):
+            await self._reminder_command(turn_context, action, value)
             return
         if action == cards.ACTION_FLOW:
             await self._start_flow(dialog_context, str(value.get("flow", "")))
@@ -91,6 +125,30 @@ class PlanBot(ActivityHandler):
             await self._start_flow(dialog_context, result.flow)
             return
         await self._reply(turn_context, result)
+
+    async def _reminder_command(self, turn_context: TurnContext, action: str | None, value: dict | None) -> None:
+        """The coordinator's yearly reminder: preview, then Send (in the background) or Annuller."""
+        knowledge = self._knowledge
+        if not self._is_coordinator(turn_context.activity) or self._reminders is None:
+            await turn_context.send_activity(MessageFactory.text(knowledge.message("reminder_refused")))
+            return
+        if knowledge.reminder is None:
+            await turn_context.send_activity(MessageFactory.text(knowledge.message("reminder_missing")))
+            return
+        if action == cards.ACTION_REMINDER_CANCEL:
+            await turn_context.send_activity(MessageFactory.text(knowledge.message("reminder_cancelled")))
+            return
+        if action == cards.ACTION_REMINDER_SEND:
+            token = str(value.get("token", ""))
+            if not token or self._reminders.exists(token):
+                await turn_context.send_activity(MessageFactory.text(knowledge.message("reminder_already")))
+                return
+            count = self._reminders.start(token, minimal_reference(turn_context.activity))
+            await turn_context.send_activity(MessageFactory.text(knowledge.message("reminder_started",
+                                                                                   count=str(count))))
+            return
+        preview = cards.reminder_preview_card(knowledge, len(self._references), uuid.uuid4().hex)
+        await turn_context.send_activity(MessageFactory.attachment(preview))
 
     async def _answer(self, turn_context: TurnContext, text: str) -> None:
         """Answer a free-text question (also used for a question asked in the middle of a flow)."""

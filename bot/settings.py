@@ -28,6 +28,7 @@ class Settings:
     coordinators: frozenset[str] = frozenset()
     playground: bool = True
     flow_timeout_minutes: float = 60.0
+    reminder_rate: float = 50.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "Settings":
@@ -63,6 +64,15 @@ class Settings:
         except ValueError:
             errors.append(f"FLOW_TIMEOUT_MINUTES must be a positive number, not {raw_timeout!r}")
             flow_timeout = 60.0
+        raw_rate = environ.get("REMINDER_RATE", "").strip() or "50"
+        try:
+            reminder_rate = float(raw_rate)
+            if not 0 < reminder_rate <= 50:
+                raise ValueError
+        except ValueError:
+            errors.append(f"REMINDER_RATE must be a number of messages per second from 0 to 50 (Teams' "
+                          f"limit), not {raw_rate!r}")
+            reminder_rate = 50.0
         if errors:
             raise SettingsError(errors)
         return cls(
@@ -76,6 +86,7 @@ class Settings:
             coordinators=frozenset(c.strip() for c in environ.get("COORDINATORS", "").split(",") if c.strip()),
             playground=playground not in ("0", "false", "no"),
             flow_timeout_minutes=flow_timeout,
+            reminder_rate=reminder_rate,
         )
 
     @property

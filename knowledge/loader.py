@@ -23,6 +23,7 @@ from .model import (
     FlowStep,
     ResolvedFlow,
     ResolvedOutcome,
+    ResolvedReminder,
     Knowledge,
     PlanFile,
     PlanMeta,
@@ -216,6 +217,8 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
     menu: tuple[str, ...] = ()
     menu_where: _Where | None = None
     flows: dict[str, Flow] = {}
+    reminder = None
+    reminder_where: _Entry | None = None
     meta: PlanMeta | None = None
     meta_where: _Where | None = None
     acute: AcuteSignals | None = None
@@ -250,6 +253,8 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
                 contact_questions.setdefault(kind, []).extend(templates)
             if data.menu:
                 menu, menu_where = data.menu, lines.where(("menu",))
+            if data.reminder is not None:
+                reminder, reminder_where = data.reminder, _Entry(lines, ("reminder",))
             if data.acute is not None:
                 acute, acute_where = data.acute, lines.where(("acute",))
             if data.plan is not None:
@@ -349,6 +354,15 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
     resolved_flows = {flow.id: _check_flow(flow, where[("flows", flow.id)], resolve_contacts, topics,
                                             documents, errors) for flow in flows.values()}
 
+    resolved_reminder = None
+    if reminder is not None:
+        reminder_contacts = resolve_contacts(reminder.contacts, reminder_where, ("contacts",))
+        for i, topic_id in enumerate(reminder.topics):
+            if topic_id not in topics:
+                errors.append(f"{reminder_where.at('topics', i)}: unknown topic {topic_id!r}")
+        resolved_reminder = ResolvedReminder(reminder, tuple(reminder_contacts),
+                                             tuple(topics[t] for t in reminder.topics if t in topics))
+
     if not menu:
         errors.append(f"{meta_where.file}:1: menu: required section is missing (national messages.yaml)")
     for i, topic_id in enumerate(menu):
@@ -385,6 +399,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         acute=acute,
         menu=tuple(resolved[t] for t in menu),
         flows=Knowledge.freeze(resolved_flows),
+        reminder=resolved_reminder,
         files=tuple(lines.file for parsed in layers for _, lines in parsed),
     )
 

@@ -157,6 +157,18 @@ class Flow(_Frozen):
     outcomes: tuple[FlowOutcome, ...] = Field(min_length=1)
 
 
+class Reminder(_Frozen):
+    """The yearly reminder the SSP coordinator pushes to every staff conversation."""
+
+    title: ShortText
+    text: Text
+    topics: tuple[Id, ...] = ()
+    contacts: tuple[ContactRef, ...] = Field(min_length=1)
+    url: Url | None = None
+    # Month and day it is due each year, "MM-DD".
+    due: Annotated[str, StringConstraints(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+
+
 class PlanMeta(_Frozen):
     """A municipality's own facts about its plan (plan.yaml)."""
 
@@ -194,6 +206,7 @@ class PlanFile(_Frozen):
     contact_questions: dict[Literal["any", "phone", "email"], tuple[ShortText, ...]] = {}
     menu: tuple[Id, ...] = ()
     flows: tuple[Flow, ...] = ()
+    reminder: Reminder | None = None
     acute: AcuteSignals | None = None
 
 
@@ -233,6 +246,13 @@ class ResolvedFlow:
 
 
 @dataclass(frozen=True)
+class ResolvedReminder:
+    reminder: Reminder
+    contacts: tuple[Contact, ...]
+    topics: tuple[Topic, ...]
+
+
+@dataclass(frozen=True)
 class Knowledge:
     """One validated plan: the national layer with one municipality's folder on top."""
 
@@ -249,6 +269,7 @@ class Knowledge:
     acute: AcuteSignals
     menu: tuple[ResolvedTopic, ...]
     flows: Mapping[str, ResolvedFlow] = field(default_factory=dict)
+    reminder: ResolvedReminder | None = None
     files: tuple[str, ...] = field(default=())
 
     def role(self, name: str) -> tuple[Contact, ...]:

@@ -77,3 +77,27 @@ def card_of(activity: dict) -> dict:
     attachments = activity.get("attachments") or []
     assert attachments and attachments[0]["contentType"] == "application/vnd.microsoft.card.adaptive", activity
     return attachments[0]["content"]
+
+
+@dataclass
+class ScriptedConnector(FakeConnector):
+    """A fake Bot Connector whose answer to each send is scripted: (status, headers) by conversation and attempt."""
+
+    script: object = None  # callable(conversation_id, attempt) -> (status, headers) | None for 200
+    attempts: dict = field(default_factory=dict)
+    log: list = field(default_factory=list)  # (monotonic time, conversation, status)
+
+    async def _capture(self, request: web.Request) -> web.Response:
+        import time
+        conversation = request.match_info["conversation"]
+        attempt = self.attempts.get(conversation, 0)
+        self.attempts[conversation] = attempt + 1
+        answer = self.script(conversation, attempt) if self.script else None
+        status, headers = answer if answer else (200, {})
+        self.log.append((time.monotonic(), conversation, status))
+        if status != 200:
+            return web.json_response({"error": {"code": str(status)}}, status=status, headers=headers)
+        return await super()._capture(request)
+
+    def delivered(self, conversation: str) -> int:
+        return sum(1 for _, c, s in self.log if c == conversation and s == 200)

@@ -1,0 +1,81 @@
+"""Conversation references: one per conversation the bot is installed in, for proactive delivery.
+
+Only what delivery needs is kept: channel, serviceUrl, the conversation (id, type, tenant) and the
+bot's own id. No user, no names. A reference is removed on uninstall and when Teams answers 403/404.
+"""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationReference
+from sqlitedict import SqliteDict
+
+
+def minimal_reference(activity: Activity) -> dict | None:
+    """The parts of an activity's conversation reference that delivery needs, as plain data."""
+    conversation = activity.conversation
+    if conversation is None or not conversation.id or not activity.service_url:
+        return None
+    return {
+        "channel_id": activity.channel_id,
+        "service_url": activity.service_url,
+        "conversation": {"id": conversation.id, "conversation_type": conversation.conversation_type,
+                         "tenant_id": conversation.tenant_id},
+        "bot": {"id": activity.recipient.id if activity.recipient else None},
+    }
+
+
+def to_reference(data: dict) -> ConversationReference:
+    """A botbuilder ConversationReference from stored data."""
+    conv = data["conversation"]
+    return ConversationReference(
+        channel_id=data.get("channel_id"),
+        service_url=data["service_url"],
+        conversation=ConversationAccount(id=conv["id"], conversation_type=conv.get("conversation_type"),
+                                         tenant_id=conv.get("tenant_id")),
+        bot=ChannelAccount(id=data.get("bot", {}).get("id")),
+    )
+
+
+class ReferenceStore:
+    """Conversation references in DATA_DIR (sqlite), keyed by conversation id."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = SqliteDict(str(path), tablename="references", autocommit=False, outer_stack=False)
+        self._lock = asyncio.Lock()
+
+    async def save(self, reference: dict) -> None:
+        """Keep (or refresh) the reference of a conversation."""
+        async with self._lock:
+            await asyncio.to_thread(self._save, reference)
+
+    def _save(self, reference: dict) -> None:
+        key = reference["conversation"]["id"]
+        if self._db.get(key) != reference:
+            self._db[key] = reference
+            self._db.commit()
+
+    async def remove(self, conversation_id: str) -> None:
+        """Forget a conversation (uninstalled, or Teams says it is gone)."""
+        async with self._lock:
+            await asyncio.to_thread(self._remove, conversation_id)
+
+    def _remove(self, conversation_id: str) -> None:
+        if conversation_id in self._db:
+            del self._db[conversation_id]
+            self._db.commit()
+
+    def get(self, conversation_id: str) -> dict | None:
+        return self._db.get(conversation_id)
+
+    def ids(self) -> list[str]:
+        """Every stored conversation id."""
+        return list(self._db.keys())
+
+    def __len__(self) -> int:
+        return len(self._db)
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,76 @@
+"""The reminder service: starts broadcasts in the background, resumes cut-off ones, reports back."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from botbuilder.core import BotAdapter, MessageFactory, TurnContext
+
+from knowledge import Knowledge
+
+from . import cards
+from .broadcast import Broadcaster, Report
+from .references import to_reference
+
+logger = logging.getLogger(__name__)
+
+
+def report_text(report: Report, knowledge: Knowledge) -> str:
+    """The coordinator's report in Danish, from the plan's messages."""
+    reasons = ", ".join(f"{reason}: {count}" for reason, count in sorted(report.unreachable.items()))
+    return knowledge.message("reminder_report", sent=str(report.sent), unreachable=str(report.unreachable_total),
+                             reasons=f" ({reasons})" if reasons else "")
+
+
+class ReminderService:
+    """Glue between the bot, the broadcaster and the coordinator's chat."""
+
+    def __init__(self, knowledge: Knowledge, broadcaster: Broadcaster, adapter: BotAdapter, app_id: str):
+        self._knowledge = knowledge
+        self._broadcaster = broadcaster
+        self._adapter = adapter
+        self._app_id = app_id
+        self.tasks: set[asyncio.Task] = set()
+
+    def exists(self, broadcast_id: str) -> bool:
+        return self._broadcaster.exists(broadcast_id)
+
+    def start(self, broadcast_id: str, requested_by: dict | None) -> int:
+        """Record the broadcast and deliver it in the background; returns how many it will reach."""
+        count = self._broadcaster.create(broadcast_id, requested_by)
+        self._spawn(broadcast_id, requested_by)
+        return count
+
+    def resume_unfinished(self) -> list[str]:
+        """Resume every broadcast a crash or restart cut off (called at start-up)."""
+        resumed = self._broadcaster.unfinished()
+        for broadcast_id in resumed:
+            logger.warning("Resuming broadcast %s cut off before it finished", broadcast_id)
+            self._spawn(broadcast_id, self._broadcaster.requested_by(broadcast_id))
+        return resumed
+
+    async def run(self, broadcast_id: str, requested_by: dict | None) -> Report:
+        report = await self._broadcaster.run(broadcast_id, lambda: cards.reminder_card(self._knowledge))
+        if requested_by is not None:
+            await self._tell(requested_by, report_text(report, self._knowledge))
+        return report
+
+    def _spawn(self, broadcast_id: str, requested_by: dict | None) -> None:
+        task = asyncio.create_task(self.run(broadcast_id, requested_by))
+        self.tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task) -> None:
+        self.tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("Broadcast failed: %s", type(task.exception()).__name__, exc_info=task.exception())
+
+    async def _tell(self, reference: dict, text: str) -> None:
+        async def send(turn_context: TurnContext) -> None:
+            await turn_context.send_activity(MessageFactory.text(text))
+        await self._adapter.continue_conversation(to_reference(reference), send, self._app_id)
+
+    async def close(self) -> None:
+        for task in list(self.tasks):
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)

@@ -1,0 +1,160 @@
+"""The SSP coordinator's yearly reminder: conversation references, authorisation, throttled delivery with
+retries, exactly once per broadcast."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from app import REFERENCES, REMINDERS, create_app
+from bot.settings import Settings
+from tests.fakes import ScriptedConnector, card_of, card_text, conversation_update, message
+
+COORDINATOR = "11111111-aaaa-bbbb-cccc-222222222222"
+
+
+@pytest.fixture
+async def scripted(aiohttp_server):
+    fake = ScriptedConnector()
+    server = await aiohttp_server(fake.app())
+    fake.url = str(server.make_url("")).rstrip("/")
+    return fake
+
+
+@pytest.fixture
+async def bot(aiohttp_client, tmp_path):
+    settings = Settings.from_env({"DATA_DIR": str(tmp_path / "data"), "PLAYGROUND": "0",
+                                  "COORDINATORS": COORDINATOR})
+    client = await aiohttp_client(await create_app(settings))
+    client.app[REMINDERS]._broadcaster._base_backoff = 0.01
+    return client
+
+
+def _from_coordinator(activity: dict) -> dict:
+    activity["from"]["aadObjectId"] = COORDINATOR
+    return activity
+
+
+async def _install(bot, connector, n: int, prefix="c") -> list[str]:
+    ids = [f"{prefix}-{i}" for i in range(n)]
+    for conv in ids:
+        response = await bot.post("/api/messages", json=conversation_update(connector.url, conv, members=["28:bot-id"]))
+        assert response.status == 200
+    connector.log.clear()  # the welcome cards are not the reminder
+    connector.attempts.clear()
+    return ids
+
+
+async def _wait_for_broadcasts(bot) -> None:
+    for _ in range(600):
+        if not bot.app[REMINDERS].tasks:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("broadcast did not finish")
+
+
+async def test_install_message_and_uninstall_keep_the_references(bot, scripted, tmp_path):
+    await _install(bot, scripted, 2)
+    await bot.post("/api/messages", json=message("hjælp", scripted.url, "c-2", user_name="Kanarie Navnesen"))
+    assert sorted(bot.app[REFERENCES].ids()) == ["c-0", "c-1", "c-2"]
+    uninstall = conversation_update(scripted.url, "c-0", members=[])
+    uninstall.update({"type": "installationUpdate", "action": "remove"})
+    await bot.post("/api/messages", json=uninstall)
+    removed = conversation_update(scripted.url, "c-1", members=[])
+    removed["membersRemoved"] = [{"id": "28:bot-id"}]
+    await bot.post("/api/messages", json=removed)
+    assert bot.app[REFERENCES].ids() == ["c-2"]
+    raw = (tmp_path / "data" / "references.sqlite").read_bytes()
+    assert b"Kanarie" not in raw and b"29:user-aad" not in raw
+
+
+async def test_a_non_coordinator_is_refused_and_nothing_is_sent(bot, scripted):
+    await _install(bot, scripted, 3)
+    replies_before = len(scripted.sent)
+    await bot.post("/api/messages", json=message("send årlig påmindelse", scripted.url, "staff"))
+    await bot.post("/api/messages", json=message("", scripted.url, "staff",
+                                                 value={"action": "reminder_send", "token": "forged"}))
+    staff = scripted.replies("staff")
+    assert all("kun kommunens SSP-koordinator" in r["text"] for r in staff)
+    assert not bot.app[REMINDERS].exists("forged")
+    assert len(scripted.sent) == replies_before + 2
+
+
+async def test_coordinator_sees_a_preview_and_annuller_sends_nothing(bot, scripted):
+    await _install(bot, scripted, 3)
+    await bot.post("/api/messages", json=_from_coordinator(message("send årlig påmindelse", scripted.url, "ssp")))
+    card = card_of(scripted.replies("ssp")[-1])
+    assert "Årlig påmindelse" in card_text(card) and "4 samtaler" in card_text(card)
+    assert [a["title"] for a in card["actions"]] == ["Send", "Annuller"]
+    await bot.post("/api/messages", json=_from_coordinator(message("", scripted.url, "ssp",
+                                                                   value=card["actions"][1]["data"])))
+    assert scripted.replies("ssp")[-1]["text"] == "Påmindelsen er ikke sendt."
+    assert all(scripted.delivered(c) == 0 for c in ("c-0", "c-1", "c-2"))
+
+
+async def test_coordinator_help_lists_the_reminder_command(bot, scripted):
+    await bot.post("/api/messages", json=_from_coordinator(message("hjælp", scripted.url, "ssp")))
+    await bot.post("/api/messages", json=message("hjælp", scripted.url, "staff"))
+    assert "send årlig påmindelse" in card_text(card_of(scripted.replies("ssp")[-1]))
+    assert "påmindelse" not in card_text(card_of(scripted.replies("staff")[-1]))
+
+
+async def test_120_conversations_3_removed_10pct_429_5pct_500_each_live_gets_it_exactly_once(bot, scripted):
+    ids = await _install(bot, scripted, 120)
+    gone = set(ids[7:10])
+
+    def script(conversation, attempt):
+        if conversation in gone:
+            return 403, {}
+        n = int(conversation.split("-")[1]) if conversation.startswith("c-") else -1
+        if attempt == 0 and n % 10 == 3:
+            return 429, {"Retry-After": "0.05"}
+        if attempt == 0 and n % 20 == 5:
+            return 500, {}
+        return None
+    scripted.script = script
+    await bot.post("/api/messages", json=_from_coordinator(message("send årlig påmindelse", scripted.url, "ssp")))
+    send = card_of(scripted.replies("ssp")[-1])["actions"][0]["data"]
+    scripted.log.clear()
+    await bot.post("/api/messages", json=_from_coordinator(message("", scripted.url, "ssp", value=send)))
+    assert "sendes nu til 121 samtaler" in scripted.replies("ssp")[-1]["text"]  # answered at once
+    await _wait_for_broadcasts(bot)
+
+    live = [c for c in ids if c not in gone]
+    assert {c: scripted.delivered(c) for c in live if scripted.delivered(c) != 1} == {}
+    assert all(scripted.delivered(c) == 0 for c in gone)
+    assert set(bot.app[REFERENCES].ids()).isdisjoint(gone)
+    sends = sorted(t for t, _, _ in scripted.log)
+    assert max(sum(1 for t in sends if start <= t < start + 1.0) for start in sends) <= 50
+    assert any(s == 429 for _, _, s in scripted.log) and any(s == 500 for _, _, s in scripted.log)
+    report = scripted.replies("ssp")[-1]["text"]
+    assert "118 samtaler fik den" in report and "3 kunne ikke nås" in report and "http-403: 3" in report
+
+
+async def test_send_twice_with_the_same_preview_starts_one_broadcast(bot, scripted):
+    await _install(bot, scripted, 5)
+    await bot.post("/api/messages", json=_from_coordinator(message("send årlig påmindelse", scripted.url, "ssp")))
+    send = card_of(scripted.replies("ssp")[-1])["actions"][0]["data"]
+    for _ in range(2):
+        await bot.post("/api/messages", json=_from_coordinator(message("", scripted.url, "ssp", value=send)))
+    await _wait_for_broadcasts(bot)
+    assert sum("allerede" in r.get("text", "") for r in scripted.replies("ssp")) == 1
+    assert all(scripted.delivered(f"c-{i}") == 1 for i in range(5))
+
+
+async def test_a_broadcast_cut_off_resumes_at_start_and_skips_what_was_delivered(aiohttp_client, scripted, tmp_path):
+    settings = Settings.from_env({"DATA_DIR": str(tmp_path / "data"), "PLAYGROUND": "0", "COORDINATORS": COORDINATOR})
+    app = await create_app(settings)
+    client = await aiohttp_client(app)
+    ids = await _install(client, scripted, 10)
+    broadcaster = app[REMINDERS]._broadcaster
+    broadcaster.create("cut-off", None)
+    # Simulate a crash after four deliveries: their results are persisted, the rest never ran.
+    for conversation in ids[:4]:
+        broadcaster._results[f"cut-off|{conversation}"] = "sent"
+    broadcaster._results.commit()
+    await client.close()
+    client = await aiohttp_client(await create_app(settings))  # start-up resumes it
+    await _wait_for_broadcasts(client)
+    assert [scripted.delivered(c) for c in ids] == [0] * 4 + [1] * 6
+    assert client.app[REMINDERS]._broadcaster.report("cut-off").sent == 10
