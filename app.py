@@ -109,6 +109,19 @@ def _on_turn_error(conversation_state: ConversationState, knowledge: Knowledge):
     return on_turn_error
 
 
+def build_adapter(settings: Settings) -> CloudAdapter:
+    """The Bot Framework adapter, with connector clients reused across turns."""
+    return CloudAdapter(CachingBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication(settings)))
+
+
+def build_reminders(settings: Settings, knowledge: Knowledge, adapter: CloudAdapter) -> ReminderService:
+    """The yearly reminder's stores and service in DATA_DIR (shared by the bot and `python -m bot reminder`)."""
+    references = ReferenceStore(settings.data_dir / "references.sqlite")
+    broadcaster = Broadcaster(adapter, references, settings.data_dir / "broadcasts.sqlite", settings.app_id,
+                              rate=settings.reminder_rate)
+    return ReminderService(knowledge, broadcaster, adapter, settings.app_id, references)
+
+
 async def create_app(settings: Settings | None = None, knowledge: Knowledge | None = None) -> web.Application:
     """Build the bot's web app for one plan; raises PlanError for an invalid plan."""
     settings = settings or Settings.from_env(os.environ)
@@ -116,13 +129,11 @@ async def create_app(settings: Settings | None = None, knowledge: Knowledge | No
     storage = SqliteStorage(settings.data_dir / "state.sqlite")
     conversation_state = ConversationState(storage)
 
-    adapter = CloudAdapter(CachingBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication(settings)))
+    adapter = build_adapter(settings)
     adapter.on_turn_error = _on_turn_error(conversation_state, knowledge)
     adapter.use(ShowTypingMiddleware(delay=0.5, period=2.0))
-    references = ReferenceStore(settings.data_dir / "references.sqlite")
-    broadcaster = Broadcaster(adapter, references, settings.data_dir / "broadcasts.sqlite", settings.app_id,
-                              rate=settings.reminder_rate)
-    reminders = ReminderService(knowledge, broadcaster, adapter, settings.app_id)
+    reminders = build_reminders(settings, knowledge, adapter)
+    references = reminders.references
     bot = PlanBot(knowledge, Matcher(knowledge), conversation_state,
                   flow_timeout_seconds=settings.flow_timeout_minutes * 60,
                   references=references, reminders=reminders, coordinators=settings.coordinators)
@@ -144,8 +155,6 @@ async def create_app(settings: Settings | None = None, knowledge: Knowledge | No
 
     async def close_storage(_: web.Application) -> None:
         await reminders.close()
-        broadcaster.close()
-        references.close()
         storage.close()
     app.on_startup.append(resume_broadcasts)
     app.on_cleanup.append(close_storage)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 
 from botbuilder.core import BotAdapter, MessageFactory, TurnContext
 
@@ -10,7 +11,7 @@ from knowledge import Knowledge
 
 from . import cards
 from .broadcast import Broadcaster, Report
-from .references import to_reference
+from .references import ReferenceStore, to_reference
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +26,9 @@ def report_text(report: Report, knowledge: Knowledge) -> str:
 class ReminderService:
     """Glue between the bot, the broadcaster and the coordinator's chat."""
 
-    def __init__(self, knowledge: Knowledge, broadcaster: Broadcaster, adapter: BotAdapter, app_id: str):
+    def __init__(self, knowledge: Knowledge, broadcaster: Broadcaster, adapter: BotAdapter, app_id: str,
+                 references: ReferenceStore):
+        self.references = references
         self._knowledge = knowledge
         self._broadcaster = broadcaster
         self._adapter = adapter
@@ -70,7 +73,27 @@ class ReminderService:
             await turn_context.send_activity(MessageFactory.text(text))
         await self._adapter.continue_conversation(to_reference(reference), send, self._app_id)
 
+    def status(self) -> str:
+        """One line on the latest broadcast, for the coordinator's command line."""
+        latest = self._broadcaster.latest()
+        if latest is None:
+            return f"No broadcast yet; {len(self.references)} conversations would get it."
+        report = self._broadcaster.report(latest["id"])
+        state = "finished" if report.finished else "unfinished (resumes when the bot or 'send' starts)"
+        return f"Broadcast {latest['id']} of {latest['day']}: {state}. " + report_text(report, self._knowledge)
+
+    async def send_now(self) -> list[Report]:
+        """Resume cut-off broadcasts, or run a new one, in the foreground (for cron and timers)."""
+        pending = self._broadcaster.unfinished()
+        if not pending:
+            broadcast_id = uuid.uuid4().hex
+            self._broadcaster.create(broadcast_id, None)
+            pending = [broadcast_id]
+        return [await self.run(b, self._broadcaster.requested_by(b)) for b in pending]
+
     async def close(self) -> None:
         for task in list(self.tasks):
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
+        self._broadcaster.close()
+        self.references.close()

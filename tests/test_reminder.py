@@ -158,3 +158,108 @@ async def test_a_broadcast_cut_off_resumes_at_start_and_skips_what_was_delivered
     await _wait_for_broadcasts(client)
     assert [scripted.delivered(c) for c in ids] == [0] * 4 + [1] * 6
     assert client.app[REMINDERS]._broadcaster.report("cut-off").sent == 10
+
+
+# The whole thing as operators run it: a real bot process, killed with SIGKILL mid-broadcast, and the CLI.
+
+import os  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import aiohttp  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_bot(port: int, data_dir: Path) -> subprocess.Popen:
+    env = {**os.environ, "PORT": str(port), "DATA_DIR": str(data_dir), "PLAYGROUND": "0",
+           "COORDINATORS": COORDINATOR, "PYTHONWARNINGS": "ignore"}
+    for key in ("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppTenantId"):
+        env.pop(key, None)
+    return subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+async def _until(predicate, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+async def _post(session, port, activity) -> int:
+    for _ in range(200):
+        try:
+            async with session.post(f"http://127.0.0.1:{port}/api/messages", json=activity) as response:
+                return response.status
+        except aiohttp.ClientConnectionError:
+            await asyncio.sleep(0.05)
+    raise AssertionError("bot did not start")
+
+
+async def test_broadcast_to_300_killed_with_sigkill_finishes_after_restart(scripted, tmp_path):
+    port, data_dir = _free_port(), tmp_path / "data"
+    bot = _start_bot(port, data_dir)
+    try:
+        async with aiohttp.ClientSession() as session:
+            ids = [f"k-{i}" for i in range(300)]
+            for conv in ids:
+                assert await _post(session, port, conversation_update(scripted.url, conv, members=["28:bot-id"])) == 200
+            await _post(session, port, _from_coordinator(message("send årlig påmindelse", scripted.url, "ssp")))
+            send = card_of(scripted.replies("ssp")[-1])["actions"][0]["data"]
+            scripted.log.clear()
+            await _post(session, port, _from_coordinator(message("", scripted.url, "ssp", value=send)))
+            await _until(lambda: sum(1 for _, c, s in scripted.log if c.startswith("k-")) >= 100, 30)
+            bot.send_signal(signal.SIGKILL)
+            bot.wait(timeout=10)
+            killed_at = {c for _, c, _ in scripted.log}
+            assert len(killed_at) < 300  # really cut off part-way
+            bot = _start_bot(port, data_dir)  # resumes by itself at start-up
+            await _post(session, port, {"type": "ping", "conversation": {"id": "x"}, "serviceUrl": scripted.url})
+            await _until(lambda: all(scripted.delivered(c) >= 1 for c in ids), 60)
+    finally:
+        bot.send_signal(signal.SIGKILL)
+        bot.wait(timeout=10)
+    twice = [c for c in ids if scripted.delivered(c) > 1]
+    assert len(twice) <= 1, twice
+
+
+async def _cli(env, *args) -> tuple[int, str]:
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "reminder", *args, cwd=ROOT, env=env,
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, _ = await asyncio.wait_for(proc.communicate(), timeout=120)
+    return proc.returncode, out.decode()
+
+
+async def test_command_line_status_and_send_use_the_same_code(scripted, tmp_path):
+    from bot.references import ReferenceStore
+    data_dir = tmp_path / "data"
+    store = ReferenceStore(data_dir / "references.sqlite")
+    for i in range(3):
+        await store.save({"channel_id": "msteams", "service_url": scripted.url,
+                          "conversation": {"id": f"cli-{i}", "conversation_type": "personal", "tenant_id": "t"},
+                          "bot": {"id": "28:bot-id"}})
+    store.close()
+    env = {**os.environ, "DATA_DIR": str(data_dir), "PYTHONWARNINGS": "ignore"}
+    code, out = await _cli(env, "status")
+    assert code == 0 and "3 conversations would get it" in out
+    code, out = await _cli(env, "send")
+    assert code == 1 and "--yes" in out
+    assert scripted.log == []
+    code, out = await _cli(env, "send", "--yes")
+    assert code == 0 and "3 samtaler fik den" in out
+    assert [scripted.delivered(f"cli-{i}") for i in range(3)] == [1, 1, 1]
+    code, out = await _cli(env, "status")
+    assert "finished" in out and "3 samtaler fik den" in out

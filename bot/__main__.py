@@ -1,0 +1,56 @@
+"""`python -m bot reminder send --yes` and `python -m bot reminder status`: the yearly reminder from cron or a
+timer, through the same code the bot runs, printing the same report the coordinator gets."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot")
+    sub = parser.add_subparsers(dest="area", required=True)
+    reminder = sub.add_parser("reminder", help="the yearly reminder to every staff conversation")
+    reminder.add_argument("command", choices=["send", "status"])
+    reminder.add_argument("--yes", action="store_true", help="really send (send only)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    from app import build_adapter, build_reminders
+    from bot.settings import Settings, SettingsError
+    from knowledge import PlanError, load_plan
+
+    try:
+        settings = Settings.from_env(os.environ)
+        knowledge = load_plan(settings.plan)
+    except (SettingsError, PlanError) as exc:
+        print("\n".join(exc.errors), file=sys.stderr)
+        return 2
+    if knowledge.reminder is None:
+        print(knowledge.message("reminder_missing"), file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        reminders = build_reminders(settings, knowledge, build_adapter(settings))
+        try:
+            if args.command == "status":
+                print(reminders.status())
+                return 0
+            if not args.yes:
+                print(f"Would send the yearly reminder to {len(reminders.references)} conversations. "
+                      f"Add --yes to send.")
+                return 1
+            from bot.reminders import report_text
+            for report in await reminders.send_now():
+                print(report_text(report, knowledge))
+            return 0
+        finally:
+            await reminders.close()
+
+    return asyncio.run(run())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
