@@ -40,6 +40,7 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+	$(PY) -m benchmarks.reminder
 
 package:
 	$(PYTHON) deployment/teams/package.py

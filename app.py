@@ -38,6 +38,17 @@ STORAGE = web.AppKey("storage", SqliteStorage)
 PLAYGROUND_TASK = web.AppKey("playground_task", asyncio.Task)
 REFERENCES = web.AppKey("references", ReferenceStore)
 REMINDERS = web.AppKey("reminders", ReminderService)
+NOTICES_TASK = web.AppKey("notices_task", asyncio.Task)
+
+
+async def _daily(job) -> None:
+    """Run `job` now and then once a day; a failure is logged and retried the next day."""
+    while True:
+        try:
+            await job()
+        except Exception:  # noqa: BLE001
+            logger.exception("Daily check failed")
+        await asyncio.sleep(24 * 60 * 60)
 
 
 def _bad_request(reason: str) -> web.Response:
@@ -149,11 +160,13 @@ async def create_app(settings: Settings | None = None, knowledge: Knowledge | No
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
 
-    async def resume_broadcasts(_: web.Application) -> None:
-        # A broadcast cut off by a crash or restart finishes by itself.
+    async def resume_broadcasts(app: web.Application) -> None:
+        # A broadcast cut off by a crash or restart finishes by itself; due dates are checked daily.
         reminders.resume_unfinished()
+        app[NOTICES_TASK] = asyncio.create_task(_daily(reminders.give_notices))
 
-    async def close_storage(_: web.Application) -> None:
+    async def close_storage(app: web.Application) -> None:
+        app[NOTICES_TASK].cancel()
         await reminders.close()
         storage.close()
     app.on_startup.append(resume_broadcasts)

@@ -88,6 +88,11 @@ class PlanBot(ActivityHandler):
             if action == cards.ACTION_FLOW_CHOICE:
                 return
         command = self._commands.get(" ".join(words(text))) if not action else None
+        if self._reminders is not None and self._is_coordinator(activity):
+            reference = minimal_reference(activity)
+            if reference is not None:
+                await self._reminders.remember_coordinator(reference)
+                await self._reminders.give_notices()
 
         if command == "cancel":
             await dialog_context.cancel_all_dialogs()

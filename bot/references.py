@@ -44,6 +44,10 @@ class ReferenceStore:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = SqliteDict(str(path), tablename="references", autocommit=False, outer_stack=False)
+        # Conversations a coordinator has written from (for due-date notices) and notices already given.
+        self._coordinators = SqliteDict(str(path), tablename="coordinator_conversations", autocommit=False,
+                                        outer_stack=False)
+        self._notices = SqliteDict(str(path), tablename="notices", autocommit=False, outer_stack=False)
         self._lock = asyncio.Lock()
 
     async def save(self, reference: dict) -> None:
@@ -77,5 +81,27 @@ class ReferenceStore:
     def __len__(self) -> int:
         return len(self._db)
 
+    async def save_coordinator(self, reference: dict) -> None:
+        async with self._lock:
+            await asyncio.to_thread(self._put, self._coordinators, reference["conversation"]["id"], reference)
+
+    def coordinator_conversations(self) -> list[dict]:
+        return list(self._coordinators.values())
+
+    def notice_given(self, key: str) -> bool:
+        return key in self._notices
+
+    async def mark_notice(self, key: str) -> None:
+        async with self._lock:
+            await asyncio.to_thread(self._put, self._notices, key, True)
+
+    @staticmethod
+    def _put(table: SqliteDict, key: str, value) -> None:
+        if table.get(key) != value:
+            table[key] = value
+            table.commit()
+
     def close(self) -> None:
+        self._coordinators.close()
+        self._notices.close()
         self._db.close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import uuid
 
@@ -11,6 +12,7 @@ from knowledge import Knowledge
 
 from . import cards
 from .broadcast import Broadcaster, Report
+from .notices import due_notices
 from .references import ReferenceStore, to_reference
 
 logger = logging.getLogger(__name__)
@@ -72,6 +74,31 @@ class ReminderService:
         async def send(turn_context: TurnContext) -> None:
             await turn_context.send_activity(MessageFactory.text(text))
         await self._adapter.continue_conversation(to_reference(reference), send, self._app_id)
+
+    async def remember_coordinator(self, reference: dict) -> None:
+        """Keep the conversation a coordinator writes from, to tell them about due dates (no user id)."""
+        await self.references.save_coordinator(reference)
+
+    async def give_notices(self, today: dt.date | None = None) -> int:
+        """Tell the coordinators, once each, what is due; returns how many notices were given."""
+        today = today or dt.date.today()
+        latest = self._broadcaster.latest()
+        last = dt.date.fromisoformat(latest["day"]) if latest else None
+        given = 0
+        for key, text in due_notices(self._knowledge, today, last):
+            if self.references.notice_given(key):
+                continue
+            conversations = self.references.coordinator_conversations()
+            if not conversations:
+                continue  # no coordinator has written yet: tell them when one does
+            for reference in conversations:
+                try:
+                    await self._tell(reference, text)
+                except Exception as exc:  # noqa: BLE001 - one unreachable chat must not stop the others
+                    logger.warning("Could not give a notice: %s", type(exc).__name__)
+            await self.references.mark_notice(key)
+            given += 1
+        return given
 
     def status(self) -> str:
         """One line on the latest broadcast, for the coordinator's command line."""

@@ -43,6 +43,9 @@ REQUIRED_MESSAGES = (
     "error", "cancelled", "empty_message", "verified_prefix",
     "flow_choice_echo", "flow_hint", "flow_do_heading", "flow_avoid_heading", "flow_back_at_start",
     "flow_expired", "flow_resume", "flow_start_prefix",
+    "reminder_refused", "reminder_preview", "reminder_send", "reminder_cancel", "reminder_cancelled",
+    "reminder_started", "reminder_already", "reminder_report", "reminder_missing", "help_coordinator",
+    "notice_reminder_due", "notice_contacts_stale", "notice_revision_due",
 )
 REQUIRED_COMMANDS = ("help", "cancel", "back", "restart")
 REQUIRED_ROLES = ("sparring", "acute")

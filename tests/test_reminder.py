@@ -263,3 +263,49 @@ async def test_command_line_status_and_send_use_the_same_code(scripted, tmp_path
     assert [scripted.delivered(f"cli-{i}") for i in range(3)] == [1, 1, 1]
     code, out = await _cli(env, "status")
     assert "finished" in out and "3 samtaler fik den" in out
+
+
+# Due dates: the coordinators are told once.
+
+import datetime as dt  # noqa: E402
+
+from bot.notices import due_notices  # noqa: E402
+from knowledge import load_plan  # noqa: E402
+
+
+def test_reminder_is_due_after_its_date_until_a_broadcast_that_year():
+    knowledge = load_plan("holstebro")  # due 09-01
+    assert [k for k, _ in due_notices(knowledge, dt.date(2026, 8, 31), None)] == []
+    assert [k for k, _ in due_notices(knowledge, dt.date(2026, 9, 2), None)] == ["reminder-2026"]
+    assert due_notices(knowledge, dt.date(2026, 9, 2), last_broadcast=dt.date(2026, 9, 1)) == []
+    assert [k for k, _ in due_notices(knowledge, dt.date(2027, 9, 2), dt.date(2026, 9, 1))] == ["reminder-2027"]
+
+
+def test_contacts_not_verified_for_12_months_are_named():
+    knowledge = load_plan("holstebro")  # every contact verified 2026-11-22
+    notices = dict(due_notices(knowledge, dt.date(2027, 11, 24), dt.date(2027, 9, 1)))
+    stale = next(text for key, text in notices.items() if key.startswith("stale-contacts"))
+    assert "Familiesektionen, Holstebro Kommune" in stale and "12 måneder" in stale
+
+
+def test_four_yearly_revision_is_due_four_years_after_adoption():
+    knowledge = load_plan("albertslund")  # adopted 10.10.23
+    assert not any(k.startswith("revision") for k, _ in due_notices(knowledge, dt.date(2027, 10, 9), None))
+    keys = [k for k, _ in due_notices(knowledge, dt.date(2027, 10, 10), None)]
+    assert "revision-2027-10-10" in keys
+
+
+async def test_a_coordinator_is_told_once_in_their_chat(bot, scripted, monkeypatch):
+    import bot.reminders as reminders_module
+
+    class FixedDate(dt.date):
+        @classmethod
+        def today(cls):
+            return cls(2026, 11, 22)
+    monkeypatch.setattr(reminders_module.dt, "date", FixedDate)
+    for _ in range(2):
+        await bot.post("/api/messages", json=_from_coordinator(message("hjælp", scripted.url, "ssp")))
+    notices = [r["text"] for r in scripted.replies("ssp") if "skulle sendes" in r.get("text", "")]
+    assert len(notices) == 1 and "01.09." in notices[0]
+    await bot.post("/api/messages", json=message("hjælp", scripted.url, "staff"))
+    assert not any("skulle sendes" in r.get("text", "") for r in scripted.replies("staff"))
