@@ -43,6 +43,7 @@ async def main() -> None:
 
     connector = web.Application()
     connector.router.add_post("/v3/conversations/{c}/activities", capture)
+    connector.router.add_post("/v3/conversations/{c}/activities/{a}", capture)
     runner = web.AppRunner(connector, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -81,7 +82,7 @@ async def main() -> None:
     ideal = args.conversations / args.rate
     window = max(sum(1 for t in broadcaster.send_times if s <= t < s + 1.0) for s in broadcaster.send_times)
     print(f"Reminder to {args.conversations} conversations at {args.rate:g}/s: {elapsed:.1f} s "
-          f"(5,000 / rate = {ideal:.1f} s, {elapsed / ideal:.3f}x); sent {report.sent}, "
+          f"(conversations / rate = {ideal:.1f} s, {elapsed / ideal:.3f}x); sent {report.sent}, "
           f"most sends in any one second: {window}")
     print("memory (delivered: RSS MB): " + ", ".join(f"{d}: {m:.0f}" for d, m in samples))
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import socket
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -101,3 +102,10 @@ class ScriptedConnector(FakeConnector):
 
     def delivered(self, conversation: str) -> int:
         return sum(1 for _, c, s in self.log if c == conversation and s == 200)
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -6,23 +6,18 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
 
+from tests.fakes import free_port
 from tests.node_tools import ROOT, ensure_npm, needs_browser, run_node
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @needs_browser
 def test_question_typed_in_the_playground_shows_its_card_and_buttons_work(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PORT": str(port), "DATA_DIR": str(tmp_path), "PLAYGROUND": "1", "PLAN": "holstebro"}
     for key in ("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppTenantId"):
         env.pop(key, None)

@@ -8,7 +8,7 @@ import pytest
 
 from app import REFERENCES, REMINDERS, create_app
 from bot.settings import Settings
-from tests.fakes import ScriptedConnector, card_of, card_text, conversation_update, message
+from tests.fakes import ScriptedConnector, card_of, card_text, conversation_update, free_port, message
 
 COORDINATOR = "11111111-aaaa-bbbb-cccc-222222222222"
 
@@ -164,7 +164,6 @@ async def test_a_broadcast_cut_off_resumes_at_start_and_skips_what_was_delivered
 
 import os  # noqa: E402
 import signal  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -174,11 +173,6 @@ import aiohttp  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _start_bot(port: int, data_dir: Path) -> subprocess.Popen:
@@ -210,7 +204,7 @@ async def _post(session, port, activity) -> int:
 
 
 async def test_broadcast_to_300_killed_with_sigkill_finishes_after_restart(scripted, tmp_path):
-    port, data_dir = _free_port(), tmp_path / "data"
+    port, data_dir = free_port(), tmp_path / "data"
     bot = _start_bot(port, data_dir)
     try:
         async with aiohttp.ClientSession() as session:
@@ -309,3 +303,20 @@ async def test_a_coordinator_is_told_once_in_their_chat(bot, scripted, monkeypat
     assert len(notices) == 1 and "01.09." in notices[0]
     await bot.post("/api/messages", json=message("hjælp", scripted.url, "staff"))
     assert not any("skulle sendes" in r.get("text", "") for r in scripted.replies("staff"))
+
+
+@pytest.mark.parametrize("status,headers,delivered,kept", [
+    (429, {"Retry-After": "0.01"}, 1, True),
+    (412, {}, 1, True), (500, {}, 1, True), (502, {}, 1, True), (503, {}, 1, True), (504, {}, 1, True),
+    (403, {}, 0, False), (404, {}, 0, False),
+])
+async def test_each_answer_class_is_retried_or_cleaned_up(bot, scripted, status, headers, delivered, kept):
+    await _install(bot, scripted, 1)
+    scripted.script = lambda conversation, attempt: (status, headers) if attempt == 0 else None
+    reminders = bot.app[REMINDERS]
+    reminders._broadcaster.create("one", None)
+    report = await reminders.run("one", None)
+    assert scripted.delivered("c-0") == delivered
+    assert scripted.attempts["c-0"] == (2 if delivered else 1)  # 403/404 are never retried
+    assert ("c-0" in bot.app[REFERENCES].ids()) is kept
+    assert report.sent == delivered and report.unreachable_total == 1 - delivered
