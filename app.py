@@ -5,6 +5,7 @@ The only module that touches aiohttp and the Bot Framework adapter together.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import os
@@ -21,6 +22,7 @@ from bot.broadcast import Broadcaster
 from bot.plan_bot import PlanBot
 from bot.references import ReferenceStore
 from bot.reminders import ReminderService
+from bot.usage import SqliteUsageLog, months_ago
 from bot.settings import Settings, SettingsError
 from bot.storage import SqliteStorage
 from knowledge import Knowledge, PlanError, load_plan
@@ -38,16 +40,18 @@ STORAGE = web.AppKey("storage", SqliteStorage)
 PLAYGROUND_TASK = web.AppKey("playground_task", asyncio.Task)
 REFERENCES = web.AppKey("references", ReferenceStore)
 REMINDERS = web.AppKey("reminders", ReminderService)
+USAGE = web.AppKey("usage", SqliteUsageLog)
 NOTICES_TASK = web.AppKey("notices_task", asyncio.Task)
 
 
-async def _daily(job) -> None:
-    """Run `job` now and then once a day; a failure is logged and retried the next day."""
+async def _daily(*jobs) -> None:
+    """Run the jobs now and then once a day; a failure is logged and retried the next day."""
     while True:
-        try:
-            await job()
-        except Exception:  # noqa: BLE001
-            logger.exception("Daily check failed")
+        for job in jobs:
+            try:
+                await job()
+            except Exception:  # noqa: BLE001
+                logger.exception("Daily job failed")
         await asyncio.sleep(24 * 60 * 60)
 
 
@@ -125,12 +129,13 @@ def build_adapter(settings: Settings) -> CloudAdapter:
     return CloudAdapter(CachingBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication(settings)))
 
 
-def build_reminders(settings: Settings, knowledge: Knowledge, adapter: CloudAdapter) -> ReminderService:
+def build_reminders(settings: Settings, knowledge: Knowledge, adapter: CloudAdapter,
+                    usage: SqliteUsageLog | None = None) -> ReminderService:
     """The yearly reminder's stores and service in DATA_DIR (shared by the bot and `python -m bot reminder`)."""
     references = ReferenceStore(settings.data_dir / "references.sqlite")
     broadcaster = Broadcaster(adapter, references, settings.data_dir / "broadcasts.sqlite", settings.app_id,
                               rate=settings.reminder_rate)
-    return ReminderService(knowledge, broadcaster, adapter, settings.app_id, references)
+    return ReminderService(knowledge, broadcaster, adapter, settings.app_id, references, usage)
 
 
 async def create_app(settings: Settings | None = None, knowledge: Knowledge | None = None) -> web.Application:
@@ -143,11 +148,13 @@ async def create_app(settings: Settings | None = None, knowledge: Knowledge | No
     adapter = build_adapter(settings)
     adapter.on_turn_error = _on_turn_error(conversation_state, knowledge)
     adapter.use(ShowTypingMiddleware(delay=0.5, period=2.0))
-    reminders = build_reminders(settings, knowledge, adapter)
+    usage = SqliteUsageLog(settings.data_dir / "usage.sqlite")
+    reminders = build_reminders(settings, knowledge, adapter, usage)
     references = reminders.references
     bot = PlanBot(knowledge, Matcher(knowledge), conversation_state,
                   flow_timeout_seconds=settings.flow_timeout_minutes * 60,
-                  references=references, reminders=reminders, coordinators=settings.coordinators)
+                  references=references, reminders=reminders, coordinators=settings.coordinators,
+                  usage=usage)
 
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
@@ -157,17 +164,23 @@ async def create_app(settings: Settings | None = None, knowledge: Knowledge | No
     app[STORAGE] = storage
     app[REFERENCES] = references
     app[REMINDERS] = reminders
+    app[USAGE] = usage
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
 
     async def resume_broadcasts(app: web.Application) -> None:
         # A broadcast cut off by a crash or restart finishes by itself; due dates are checked daily.
         reminders.resume_unfinished()
-        app[NOTICES_TASK] = asyncio.create_task(_daily(reminders.give_notices))
+        app[NOTICES_TASK] = asyncio.create_task(_daily(reminders.give_notices, purge_old_usage))
+
+    async def purge_old_usage() -> None:
+        # Retention: usage events older than USAGE_RETENTION_MONTHS are deleted.
+        usage.purge(months_ago(dt.date.today(), settings.usage_retention_months))
 
     async def close_storage(app: web.Application) -> None:
         app[NOTICES_TASK].cancel()
         await reminders.close()
+        usage.close()
         storage.close()
     app.on_startup.append(resume_broadcasts)
     app.on_cleanup.append(close_storage)

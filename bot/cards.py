@@ -24,6 +24,7 @@ ACTION_FLOW = "flow"
 ACTION_FLOW_CHOICE = "flow_choice"
 ACTION_REMINDER_SEND = "reminder_send"
 ACTION_REMINDER_CANCEL = "reminder_cancel"
+ACTION_FEEDBACK = "feedback"
 
 
 def _text(text: str, **style: Any) -> dict:
@@ -104,6 +105,14 @@ def source_line(topic: ResolvedTopic, knowledge: Knowledge) -> str:
     return f"{knowledge.message('source_prefix')} {topic.source.title}, {topic.topic.source.section}"
 
 
+def feedback_row(item_id: str) -> dict:
+    """👍 / 👎 under an answer; the event keeps only the topic id and the vote."""
+    return {"type": "ActionSet", "spacing": "Small", "actions": [
+        {"type": "Action.Submit", "title": "👍", "data": {"action": ACTION_FEEDBACK, "topic": item_id, "vote": "up"}},
+        {"type": "Action.Submit", "title": "👎", "data": {"action": ACTION_FEEDBACK, "topic": item_id, "vote": "down"}},
+    ]}
+
+
 def answer_card(topic: ResolvedTopic, knowledge: Knowledge) -> Attachment:
     """Title, short answer, points, the contacts to call, the source line and related topics as buttons."""
     t = topic.topic
@@ -125,6 +134,7 @@ def answer_card(topic: ResolvedTopic, knowledge: Knowledge) -> Attachment:
     if t.kind != "acute":
         body.extend(contacts_section(topic.contacts, knowledge))
     body.append(_text(source_line(topic, knowledge), isSubtle=True, size="Small", spacing="Medium"))
+    body.append(feedback_row(t.id))
     actions = [topic_button(r) for r in topic.related[:MAX_BUTTONS]]
     if t.flow and t.flow in knowledge.flows:
         actions.insert(0, flow_button(knowledge.flows[t.flow], knowledge, prefixed=True))
@@ -219,6 +229,7 @@ def outcome_card(resolved: ResolvedOutcome, knowledge: Knowledge) -> Attachment:
         body.extend(contacts_section(resolved.contacts, knowledge))
     body.append(_text(f"{knowledge.message('source_prefix')} {resolved.source.title}, {outcome.source.section}",
                       isSubtle=True, size="Small", spacing="Medium"))
+    body.append(feedback_row(outcome.id))
     return _card(body, [topic_button(r) for r in resolved.related[:MAX_BUTTONS]])
 
 
@@ -245,3 +256,28 @@ def reminder_preview_card(knowledge: Knowledge, count: int, token: str) -> Attac
          "data": {"action": ACTION_REMINDER_CANCEL}},
     ]
     return _card(body, actions)
+
+
+def stats_card(stats, knowledge: Knowledge) -> Attachment:
+    """The coordinator's anonymous statistics; every count under 5 is shown as "<5"."""
+    from .usage import shown
+
+    def facts(pairs) -> dict:
+        return {"type": "FactSet", "facts": [{"title": str(k), "value": shown(v)} for k, v in pairs] or
+                [{"title": "–", "value": "0"}]}
+
+    def heading(key: str) -> dict:
+        return _text(knowledge.message(key), weight="Bolder", spacing="Medium")
+
+    topic_title = {t: r.topic.title for t, r in knowledge.topics.items()}
+    body = [
+        _text(knowledge.message("stats_title"), weight="Bolder", size="Medium"),
+        heading("stats_questions_per_week"), facts(stats.questions_per_week),
+        heading("stats_top_topics"), facts((topic_title.get(t, t), n) for t, n in stats.top_topics),
+        heading("stats_not_answered"), _text(stats.share_not_answered),
+        heading("stats_flows_started"), facts(stats.flows_started),
+        heading("stats_flows_finished"), facts(stats.flows_finished),
+        heading("stats_feedback"), facts(("👍" if v == "up" else "👎", n) for v, n in stats.feedback),
+        _text(knowledge.message("stats_note"), isSubtle=True, size="Small", spacing="Medium"),
+    ]
+    return _card(body)

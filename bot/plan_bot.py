@@ -1,6 +1,7 @@
 """The Teams-facing bot: answers staff from the plan, runs guided flows, welcomes on install, shows help."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from typing import TYPE_CHECKING
@@ -11,11 +12,13 @@ from botbuilder.schema import Activity, ChannelAccount
 
 from dialogs.flow_dialog import FlowDialog
 from knowledge import Knowledge
-from knowledge.matcher import Matcher
+from knowledge.matcher import ANSWER_THRESHOLD, SURE_THRESHOLD, Decision, Matcher
 from knowledge.text import words
 
 from . import cards
+from .privacy import PersonalDataGuard
 from .references import ReferenceStore, minimal_reference
+from .usage import UsageEvent, UsageLog, aggregate, scope_of
 
 if TYPE_CHECKING:
     from .reminders import ReminderService
@@ -25,14 +28,21 @@ logger = logging.getLogger(__name__)
 DEFAULT_FLOW_TIMEOUT_SECONDS = 60 * 60
 
 
+def band_of(score: float) -> str:
+    """The confidence band a usage event keeps instead of the score."""
+    return "high" if score >= SURE_THRESHOLD else "medium" if score >= ANSWER_THRESHOLD else "low"
+
+
 class PlanBot(ActivityHandler):
     """Answers free-text questions with the plan's cards and runs its flows; acute danger always comes first."""
 
     def __init__(self, knowledge: Knowledge, matcher: Matcher, conversation_state: ConversationState,
                  flow_timeout_seconds: float = DEFAULT_FLOW_TIMEOUT_SECONDS,
                  references: ReferenceStore | None = None, reminders: "ReminderService | None" = None,
-                 coordinators: frozenset[str] = frozenset()):
+                 coordinators: frozenset[str] = frozenset(), usage: UsageLog | None = None):
         self._knowledge = knowledge
+        self._usage = usage
+        self._guard = PersonalDataGuard(knowledge)
         self._references = references
         self._reminders = reminders
         self._coordinators = coordinators
@@ -66,6 +76,15 @@ class PlanBot(ActivityHandler):
             if reference is not None:
                 await self._references.save(reference)
 
+    def _record(self, turn_context: TurnContext, kind: str, item: str | None = None, band: str | None = None) -> None:
+        """One anonymous usage event: kind, id, band, plan, scope and day - nothing about the person."""
+        if self._usage is None:
+            return
+        conversation = turn_context.activity.conversation
+        self._usage.record(UsageEvent(kind, item, band, self._knowledge.meta.id,
+                                      scope_of(conversation.conversation_type if conversation else None),
+                                      dt.date.today()))
+
     def _is_coordinator(self, activity: Activity) -> bool:
         sender = activity.from_property
         return bool(sender and sender.aad_object_id and sender.aad_object_id in self._coordinators)
@@ -80,9 +99,20 @@ class PlanBot(ActivityHandler):
             text = str(value.get("text", ""))
         text = text if isinstance(text, str) else ""
         activity.text = text  # the flow dialog reads the mention-free text
+        if self._guard.looks_personal(text):
+            # A reminder, then the answer as usual; nothing of the message is stored.
+            await turn_context.send_activity(MessageFactory.text(self._knowledge.message("privacy_reminder")))
+        if action == cards.ACTION_FEEDBACK:
+            topic_id, vote = str(value.get("topic", "")), value.get("vote")
+            if vote in ("up", "down") and (topic_id in self._knowledge.topics or
+                                           any(topic_id in f.outcomes for f in self._knowledge.flows.values())):
+                self._record(turn_context, "feedback", topic_id, vote)
+            await turn_context.send_activity(MessageFactory.text(self._knowledge.message("feedback_thanks")))
+            return
 
         dialog_context = await self._dialogs.create_context(turn_context)
         if dialog_context.active_dialog is not None and self._flow.expired(dialog_context.active_dialog):
+            self._record(turn_context, "flow_abandoned", dialog_context.active_dialog.state.get("flow"))
             await dialog_context.cancel_all_dialogs()
             await turn_context.send_activity(MessageFactory.text(self._knowledge.message("flow_expired")))
             if action == cards.ACTION_FLOW_CHOICE:
@@ -95,12 +125,17 @@ class PlanBot(ActivityHandler):
                 await self._reminders.give_notices()
 
         if command == "cancel":
+            if dialog_context.active_dialog is not None:
+                self._record(turn_context, "flow_abandoned", dialog_context.active_dialog.state.get("flow"))
             await dialog_context.cancel_all_dialogs()
             await turn_context.send_activity(MessageFactory.text(self._knowledge.message("cancelled")))
             return
         if command == "help":
             await turn_context.send_activity(MessageFactory.attachment(cards.menu_card(
                 self._knowledge, "help_title", "help_text", coordinator=self._is_coordinator(activity))))
+            return
+        if command == "stats":
+            await self._stats(turn_context)
             return
         if command == "reminder" or action in (cards.ACTION_REMINDER_SEND, cards.ACTION_REMINDER_CANCEL):
             await self._reminder_command(turn_context, action, value)
@@ -110,11 +145,15 @@ class PlanBot(ActivityHandler):
             return
         if action == cards.ACTION_TOPIC:
             await self._send_topic(turn_context, str(value.get("topic", "")))
+            if str(value.get("topic", "")) in self._knowledge.topics:
+                self._record(turn_context, "answered", str(value.get("topic")), "button")
             if dialog_context.active_dialog is not None:
                 await dialog_context.reprompt_dialog()
             return
         if dialog_context.active_dialog is not None:
             result = await dialog_context.continue_dialog()
+            if result.status == DialogTurnStatus.Complete and isinstance(result.result, dict):
+                self._record(turn_context, "flow_finished", f"{result.result['flow']}:{result.result['outcome']}")
             if result.status != DialogTurnStatus.Empty:
                 return
         if action == cards.ACTION_FLOW_CHOICE:
@@ -159,7 +198,21 @@ class PlanBot(ActivityHandler):
         """Answer a free-text question (also used for a question asked in the middle of a flow)."""
         await self._reply(turn_context, self._matcher.match(text))
 
+    async def _stats(self, turn_context: TurnContext) -> None:
+        if not self._is_coordinator(turn_context.activity) or self._usage is None:
+            await turn_context.send_activity(MessageFactory.text(self._knowledge.message("stats_refused")))
+            return
+        stats = aggregate(self._usage.events())
+        await turn_context.send_activity(MessageFactory.attachment(cards.stats_card(stats, self._knowledge)))
+
     async def _reply(self, turn_context: TurnContext, result) -> None:
+        if result.acute:
+            self._record(turn_context, "answered", self._knowledge.acute.topic, "acute")
+        if result.confident:
+            self._record(turn_context, "answered", result.confident, band_of(result.best.score))
+        elif not result.acute:
+            self._record(turn_context, "did_you_mean" if result.decision is Decision.DID_YOU_MEAN
+                         else "not_answered", None, band_of(result.best.score) if result.best else "low")
         replies = cards.replies_for(result, self._knowledge)
         await turn_context.send_activities([MessageFactory.attachment(card) for card in replies])
 
@@ -169,6 +222,7 @@ class PlanBot(ActivityHandler):
                 MessageFactory.attachment(cards.fallback_card(self._knowledge, [])))
             return
         await dialog_context.cancel_all_dialogs()
+        self._record(dialog_context.context, "flow_started", flow_id)
         await dialog_context.begin_dialog(self._flow.id, {"flow": flow_id})
 
     async def _send_topic(self, turn_context: TurnContext, topic_id: str) -> None:

@@ -13,6 +13,7 @@ from knowledge import Knowledge
 from . import cards
 from .broadcast import Broadcaster, Report
 from .notices import due_notices
+from .usage import UsageEvent, UsageLog
 from .references import ReferenceStore, to_reference
 
 logger = logging.getLogger(__name__)
@@ -29,8 +30,9 @@ class ReminderService:
     """Glue between the bot, the broadcaster and the coordinator's chat."""
 
     def __init__(self, knowledge: Knowledge, broadcaster: Broadcaster, adapter: BotAdapter, app_id: str,
-                 references: ReferenceStore):
+                 references: ReferenceStore, usage: UsageLog | None = None):
         self.references = references
+        self._usage = usage
         self._knowledge = knowledge
         self._broadcaster = broadcaster
         self._adapter = adapter
@@ -56,6 +58,9 @@ class ReminderService:
 
     async def run(self, broadcast_id: str, requested_by: dict | None) -> Report:
         report = await self._broadcaster.run(broadcast_id, lambda: cards.reminder_card(self._knowledge))
+        if self._usage is not None:
+            self._usage.record(UsageEvent("reminder_sent", None, None, self._knowledge.meta.id, "channel",
+                                          dt.date.today()))
         if requested_by is not None:
             await self._tell(requested_by, report_text(report, self._knowledge))
         return report

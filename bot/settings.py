@@ -29,6 +29,7 @@ class Settings:
     playground: bool = True
     flow_timeout_minutes: float = 60.0
     reminder_rate: float = 50.0
+    usage_retention_months: int = 24
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "Settings":
@@ -73,6 +74,10 @@ class Settings:
             errors.append(f"REMINDER_RATE must be a number of messages per second from 0 to 50 (Teams' "
                           f"limit), not {raw_rate!r}")
             reminder_rate = 50.0
+        raw_retention = environ.get("USAGE_RETENTION_MONTHS", "").strip() or "24"
+        if not raw_retention.isdigit() or int(raw_retention) < 1:
+            errors.append(f"USAGE_RETENTION_MONTHS must be a whole number of months (1 or more), not {raw_retention!r}")
+            raw_retention = "24"
         if errors:
             raise SettingsError(errors)
         return cls(
@@ -87,6 +92,7 @@ class Settings:
             playground=playground not in ("0", "false", "no"),
             flow_timeout_minutes=flow_timeout,
             reminder_rate=reminder_rate,
+            usage_retention_months=int(raw_retention),
         )
 
     @property

@@ -46,6 +46,9 @@ REQUIRED_MESSAGES = (
     "reminder_refused", "reminder_preview", "reminder_send", "reminder_cancel", "reminder_cancelled",
     "reminder_started", "reminder_already", "reminder_report", "reminder_missing", "help_coordinator",
     "notice_reminder_due", "notice_contacts_stale", "notice_revision_due",
+    "privacy_reminder", "feedback_thanks", "stats_refused", "stats_title", "stats_questions_per_week",
+    "stats_top_topics", "stats_not_answered", "stats_flows_started", "stats_flows_finished", "stats_feedback",
+    "stats_note",
 )
 REQUIRED_COMMANDS = ("help", "cancel", "back", "restart")
 REQUIRED_ROLES = ("sparring", "acute")

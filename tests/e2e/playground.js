@@ -24,7 +24,9 @@ const [url, question, expected, screenshot] = process.argv.slice(2);
     if (screenshot) await page.screenshot({ path: screenshot });
     const answerText = await answer.innerText();
     const cardsBefore = await page.locator('.ac-adaptiveCard').count();
-    const button = answer.locator('.ac-actionSet [role=button], .ac-actionSet button, .ac-pushButton-content').first();
+    // The first button that opens something (not the 👍/👎 feedback row).
+    const button = answer.locator('.ac-actionSet [role=button], .ac-actionSet button, .ac-pushButton-content')
+      .filter({ hasNotText: /^\s*(👍|👎)\s*$/ }).first();
     const buttonTitle = (await button.innerText()).trim();
     await button.click();
     await page.waitForFunction(
