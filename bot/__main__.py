@@ -15,8 +15,12 @@ def main(argv: list[str] | None = None) -> int:
     reminder = sub.add_parser("reminder", help="the yearly reminder to every staff conversation")
     reminder.add_argument("command", choices=["send", "status"])
     reminder.add_argument("--yes", action="store_true", help="really send (send only)")
+    stats = sub.add_parser("stats", help="the anonymous usage statistics (counts under 5 shown as <5)")
+    stats.add_argument("--csv", action="store_true", help="as CSV: section,key,count")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.area == "stats":
+        return _stats(args.csv)
 
     from app import build_adapter, build_reminders
     from bot.settings import Settings, SettingsError
@@ -50,6 +54,32 @@ def main(argv: list[str] | None = None) -> int:
             await reminders.close()
 
     return asyncio.run(run())
+
+
+def _stats(as_csv: bool) -> int:
+    import csv
+
+    from bot.settings import Settings, SettingsError
+    from bot.usage import SqliteUsageLog, aggregate
+
+    try:
+        settings = Settings.from_env(os.environ)
+    except SettingsError as exc:
+        print("\n".join(exc.errors), file=sys.stderr)
+        return 2
+    usage = SqliteUsageLog(settings.data_dir / "usage.sqlite")
+    try:
+        rows = list(aggregate(usage.events()).rows())
+    finally:
+        usage.close()
+    if as_csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["section", "key", "count"])
+        writer.writerows(rows)
+    else:
+        for section, key, count in rows:
+            print(f"{section:20} {key:40} {count}")
+    return 0
 
 
 if __name__ == "__main__":

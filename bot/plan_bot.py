@@ -100,8 +100,9 @@ class PlanBot(ActivityHandler):
         text = text if isinstance(text, str) else ""
         activity.text = text  # the flow dialog reads the mention-free text
         if self._guard.looks_personal(text):
-            # A reminder, then the answer as usual; nothing of the message is stored.
+            # A reminder, then the answer as usual (to the question without the personal data).
             await turn_context.send_activity(MessageFactory.text(self._knowledge.message("privacy_reminder")))
+            text = activity.text = self._guard.redact(text)
         if action == cards.ACTION_FEEDBACK:
             topic_id, vote = str(value.get("topic", "")), value.get("vote")
             if vote in ("up", "down") and (topic_id in self._knowledge.topics or

@@ -29,6 +29,12 @@ class PersonalDataGuard:
         self._known_phones = {re.sub(r"\D", "", c.phone)[-8:] for c in knowledge.contacts.values() if c.phone}
         self._known_emails = {c.email.lower() for c in knowledge.contacts.values() if c.email}
 
+    def redact(self, text: str) -> str:
+        """The text without what looks like personal data, so it does not disturb the matching."""
+        text = _CPR.sub(lambda m: " " if _valid_date(*m.groups()[:3]) else m.group(0), text)
+        text = _EMAIL.sub(lambda m: m.group(0) if m.group(0).lower() in self._known_emails else " ", text)
+        return _PHONE.sub(lambda m: m.group(0) if re.sub(r"\D", "", m.group(1)) in self._known_phones else " ", text)
+
     def looks_personal(self, text: str) -> bool:
         """True when the text holds what looks like a CPR number, a private e-mail or a private phone number."""
         if not text:

@@ -1,0 +1,167 @@
+"""Privacy by design: nothing staff type, no name and no id is stored or logged; the coordinator's
+statistics show only anonymous counts, small ones as <5."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app import USAGE, create_app
+from bot.privacy import PersonalDataGuard
+from bot.settings import Settings
+from bot.usage import UsageEvent, aggregate, months_ago, shown
+from knowledge import load_plan
+from tests.fakes import card_of, card_text, conversation_update, message
+
+COORDINATOR = "11111111-aaaa-bbbb-cccc-222222222222"
+CANARY = "KANARIE7Q"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+async def bot(aiohttp_client, tmp_path):
+    settings = Settings.from_env({"DATA_DIR": str(tmp_path / "data"), "PLAYGROUND": "0", "COORDINATORS": COORDINATOR})
+    return await aiohttp_client(await create_app(settings))
+
+
+async def _say(bot, connector, text=None, conversation="p-1", value=None, user_name="Test Bruger", coordinator=False):
+    activity = message(text, connector.url, conversation, value=value, user_name=user_name)
+    activity["from"]["id"] = f"29:{CANARY}-user"
+    activity["from"]["aadObjectId"] = COORDINATOR if coordinator else f"{CANARY}-aad"
+    response = await bot.post("/api/messages", json=activity)
+    assert response.status == 200
+    return connector.replies(conversation)
+
+
+async def test_canaries_never_reach_data_dir_or_the_logs(bot, connector, tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
+    # Canaries in what staff type, in flow answers, in the display name and in the user's ids. (The
+    # conversation id and tenant are kept on purpose: proactive delivery needs them.)
+    name = f"Navn {CANARY}"
+    conv = "19:plain-conversation"
+    await bot.post("/api/messages", json=conversation_update(connector.url, conv, members=["28:bot-id"]))
+    await _say(bot, connector, f"Hvad er negativ social kontrol? {CANARY}", conv, user_name=name)
+    await _say(bot, connector, f"{CANARY} ukendt spørgsmål om kantinen", conv, user_name=name)
+    await _say(bot, connector, "Jeg er bekymret for et barn", conv, user_name=name)
+    await _say(bot, connector, f"hun hedder {CANARY} og hvad er tegnene", conv, user_name=name)  # mid-flow question
+    await _say(bot, connector, "nej", conv, user_name=name)
+    await _say(bot, connector, f"ja {CANARY}", conv, user_name=name)
+    replies = await _say(bot, connector, "ja", conv, user_name=name)
+    card = card_of(replies[-1])
+    feedback = next(a for block in card["body"] if block.get("type") == "ActionSet" for a in block["actions"])
+    await _say(bot, connector, "", conv, value=feedback["data"], user_name=name)
+    await _say(bot, connector, "statistik", conv, user_name=name, coordinator=True)
+    await bot.close()
+    stored = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
+    assert CANARY.encode() not in stored
+    assert "Navn".encode() not in stored
+    logged = "\n".join(f"{r.getMessage()} {r.args} {r.exc_text or ''}" for r in caplog.records)
+    assert CANARY not in logged
+
+
+async def test_usage_events_hold_only_kind_id_band_plan_scope_and_day(bot, connector):
+    await _say(bot, connector, "Hvad er negativ social kontrol?")
+    await _say(bot, connector, "hvordan skifter jeg toner i printeren")
+    await _say(bot, connector, "Jeg er bekymret for et barn")
+    await _say(bot, connector, "afbryd")
+    events = bot.app[USAGE].events()
+    assert [(e.kind, e.item) for e in events] == [("answered", "nsk-definition"), ("not_answered", None),
+                                                  ("flow_started", "bekymret-barn"), ("flow_abandoned", "bekymret-barn")]
+    assert all(e.plan == "holstebro" and e.scope == "personal" and e.day == dt.date.today() for e in events)
+    assert set(vars(events[0])) == {"kind", "item", "band", "plan", "scope", "day"}
+
+
+@pytest.mark.parametrize("text,personal", [
+    ("Hun har CPR 010203-1234, hvad gør jeg?", True),
+    ("cpr 0102031234", True),
+    ("hendes nummer er 0102031234", True),
+    ("hans mail er ali.hassan@gmail.com", True),
+    ("ring til mor på 22 33 44 55", True),
+    ("ring til +45 22334455", True),
+    ("Hvad er Familiesektionens nummer? 96 11 53 70", False),
+    ("skriv til kbhv@politi.dk", False),
+    ("Hvad er negativ social kontrol?", False),
+    ("en elev i 8. klasse", False),
+    ("350299-1234 is no date", False),
+    ("planen fra 2023 har 4 år", False),
+])
+def test_personal_data_guard(text, personal):
+    holstebro, albertslund = PersonalDataGuard(load_plan("holstebro")), PersonalDataGuard(load_plan("albertslund"))
+    assert (holstebro.looks_personal(text) and albertslund.looks_personal(text.replace("96 11 53 70", "43 68 64 86"))
+            ) is personal or (not personal and not holstebro.looks_personal(text))
+
+
+async def test_cpr_in_a_question_gets_the_reminder_then_the_answer(bot, connector):
+    replies = await _say(bot, connector, "Eleven har CPR 010203-1234 - hvad er tegnene?")
+    assert "personoplysninger" in replies[0]["text"]
+    assert "dobbeltliv" in card_text(card_of(replies[1]))
+
+
+async def test_statistics_card_for_coordinators_with_small_counts_suppressed(bot, connector):
+    for _ in range(6):
+        await _say(bot, connector, "Hvad er negativ social kontrol?")
+    await _say(bot, connector, "Hvad er tegnene?")
+    card = card_of((await _say(bot, connector, "statistik", "ssp", coordinator=True))[-1])
+    facts = {f["title"]: f["value"] for block in card["body"] if block["type"] == "FactSet" for f in block["facts"]}
+    assert facts["Hvad er negativ social kontrol (NSK)?"] == "6"
+    assert facts["Tegn på æresrelaterede konflikter og negativ social kontrol"] == "<5"
+    assert "Tal under 5 vises som <5" in card_text(card)
+
+
+async def test_statistics_are_refused_to_anyone_else(bot, connector):
+    replies = await _say(bot, connector, "statistik")
+    assert replies[-1]["text"].startswith("Det er kun kommunens SSP-koordinator")
+
+
+def test_counts_under_five_are_shown_as_less_than_five():
+    assert [shown(n) for n in (0, 1, 4, 5, 17)] == ["<5", "<5", "<5", "5", "17"]
+    stats = aggregate([UsageEvent("answered", "tegn", "high", "p", "personal", dt.date(2026, 11, 2))] * 3)
+    assert ("top_topics", "tegn", "<5") in list(stats.rows())
+    assert stats.share_not_answered == "<5 spørgsmål"
+
+
+def test_retention_deletes_events_older_than_the_period(tmp_path):
+    from bot.usage import SqliteUsageLog
+    log = SqliteUsageLog(tmp_path / "usage.sqlite")
+    today = dt.date(2026, 11, 22)
+    for day in (dt.date(2024, 11, 21), dt.date(2024, 11, 22), dt.date(2026, 1, 1)):
+        log.record(UsageEvent("answered", "tegn", "high", "p", "personal", day))
+    assert log.purge(months_ago(today, 24)) == 1
+    assert sorted(e.day for e in log.events()) == [dt.date(2024, 11, 22), dt.date(2026, 1, 1)]
+    log.close()
+    assert months_ago(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
+
+
+async def test_retention_runs_at_start_up(aiohttp_client, tmp_path):
+    from bot.usage import SqliteUsageLog
+    data = tmp_path / "data"
+    log = SqliteUsageLog(data / "usage.sqlite")
+    log.record(UsageEvent("answered", "tegn", "high", "p", "personal", dt.date(2000, 1, 1)))
+    log.close()
+    settings = Settings.from_env({"DATA_DIR": str(data), "PLAYGROUND": "0", "USAGE_RETENTION_MONTHS": "1"})
+    client = await aiohttp_client(await create_app(settings))
+    import asyncio
+    for _ in range(50):
+        if not client.app[USAGE].events():
+            break
+        await asyncio.sleep(0.02)
+    assert client.app[USAGE].events() == []
+
+
+def test_stats_csv_export_prints_the_same_aggregates(tmp_path):
+    from bot.usage import SqliteUsageLog
+    log = SqliteUsageLog(tmp_path / "usage.sqlite")
+    for _ in range(7):
+        log.record(UsageEvent("answered", "tegn", "high", "holstebro", "personal", dt.date(2026, 11, 20)))
+    log.record(UsageEvent("not_answered", None, "low", "holstebro", "channel", dt.date(2026, 11, 20)))
+    log.close()
+    result = subprocess.run([sys.executable, "-m", "bot", "stats", "--csv"], cwd=ROOT, capture_output=True, text=True,
+                            env={"DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}, timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "section,key,count"
+    assert "top_topics,tegn,7" in lines and "questions,not_answered,<5" in lines
