@@ -32,10 +32,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _questions() -> list[str]:
+def _questions(plan: str = "holstebro") -> list[str]:
+    """Answer turns: the evaluation questions, minus those that start a guided flow (a flow turn is
+    a different kind of turn: its step cards, not an answer)."""
+    sys.path.insert(0, str(ROOT))
+    from knowledge import load_plan
+    from knowledge.matcher import Matcher
+
+    matcher = Matcher(load_plan(plan))
     for path in QUESTIONS_FILES:
         if path.exists():
-            return [item["q"] for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
+            items = yaml.safe_load(path.read_text(encoding="utf-8"))
+            return [item["q"] for item in items if matcher.match(item["q"]).flow is None]
     raise SystemExit("no evaluation questions found")
 
 
@@ -118,7 +126,7 @@ async def bench_bot(kind: str, plan: str, turns: int, connector: Connector, conn
     try:
         await _wait_ready(port, proc)
         url = f"http://127.0.0.1:{port}/api/messages"
-        questions = _questions()
+        questions = _questions(plan)
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64)) as session:
             await _drive(session, url, connector_url, questions, 50, 4)  # warm-up
             for concurrency in (1, 16):
