@@ -8,6 +8,21 @@ from typing import Mapping
 APP_TYPES = ("SingleTenant", "MultiTenant", "UserAssignedMSI")
 
 
+def _number(environ: Mapping[str, str], name: str, default, convert, valid, what: str, errors: list[str]):
+    """A numeric variable: its default when unset, else converted and checked (a problem goes to `errors`)."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = convert(raw)
+        if valid(value):
+            return value
+    except ValueError:
+        pass
+    errors.append(f"{name} must be {what}, not {raw!r}")
+    return default
+
+
 class SettingsError(Exception):
     """The environment is incomplete or wrong; `errors` lists every problem."""
 
@@ -33,14 +48,9 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "Settings":
-        """Read PORT, DATA_DIR, PLAN, MicrosoftApp*, COORDINATORS and PLAYGROUND; raise SettingsError."""
+        """Read the environment (README "Configuration"); raise SettingsError listing every problem."""
         errors: list[str] = []
-        raw_port = environ.get("PORT", "").strip() or "3978"
-        port = 3978
-        if not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
-            errors.append(f"PORT must be a number from 1 to 65535, not {raw_port!r}")
-        else:
-            port = int(raw_port)
+        port = _number(environ, "PORT", 3978, int, lambda v: 0 < v < 65536, "a number from 1 to 65535", errors)
         app_id = environ.get("MicrosoftAppId", "").strip()
         password = environ.get("MicrosoftAppPassword", "").strip()
         tenant = environ.get("MicrosoftAppTenantId", "").strip()
@@ -57,27 +67,12 @@ class Settings:
         playground = environ.get("PLAYGROUND", "1").strip().lower()
         if playground not in ("0", "1", "", "false", "true", "no", "yes"):
             errors.append(f"PLAYGROUND must be 0 or 1, not {playground!r}")
-        raw_timeout = environ.get("FLOW_TIMEOUT_MINUTES", "").strip() or "60"
-        try:
-            flow_timeout = float(raw_timeout)
-            if flow_timeout <= 0:
-                raise ValueError
-        except ValueError:
-            errors.append(f"FLOW_TIMEOUT_MINUTES must be a positive number, not {raw_timeout!r}")
-            flow_timeout = 60.0
-        raw_rate = environ.get("REMINDER_RATE", "").strip() or "50"
-        try:
-            reminder_rate = float(raw_rate)
-            if not 0 < reminder_rate <= 50:
-                raise ValueError
-        except ValueError:
-            errors.append(f"REMINDER_RATE must be a number of messages per second from 0 to 50 (Teams' "
-                          f"limit), not {raw_rate!r}")
-            reminder_rate = 50.0
-        raw_retention = environ.get("USAGE_RETENTION_MONTHS", "").strip() or "24"
-        if not raw_retention.isdigit() or int(raw_retention) < 1:
-            errors.append(f"USAGE_RETENTION_MONTHS must be a whole number of months (1 or more), not {raw_retention!r}")
-            raw_retention = "24"
+        flow_timeout = _number(environ, "FLOW_TIMEOUT_MINUTES", 60.0, float, lambda v: v > 0,
+                               "a positive number", errors)
+        reminder_rate = _number(environ, "REMINDER_RATE", 50.0, float, lambda v: 0 < v <= 50,
+                                "a number of messages per second from 0 to 50 (Teams' limit)", errors)
+        retention = _number(environ, "USAGE_RETENTION_MONTHS", 24, int, lambda v: v >= 1,
+                            "a whole number of months (1 or more)", errors)
         if errors:
             raise SettingsError(errors)
         return cls(
@@ -92,7 +87,7 @@ class Settings:
             playground=playground not in ("0", "false", "no"),
             flow_timeout_minutes=flow_timeout,
             reminder_rate=reminder_rate,
-            usage_retention_months=int(raw_retention),
+            usage_retention_months=retention,
         )
 
     @property

@@ -234,10 +234,6 @@ class Matcher:
         return table
 
     @staticmethod
-    def _stems(text: str) -> tuple[str, ...]:
-        return tuple(stem(w) for w in words(text))
-
-    @staticmethod
     def _phrases(phrases) -> tuple[tuple[str, ...], ...]:
         return tuple(p for p in (tuple(words(str(phrase))) for phrase in phrases) if p)
 
@@ -302,10 +298,6 @@ class Matcher:
                     out.append(stems[i])
                 i += 1
         return tuple(out)
-
-    def is_acute(self, text: str) -> bool:
-        """True when the text signals acute danger: an acute phrase, or a word from every group of a combination."""
-        return self._acute_in(self._phrase_index.find(self._signal_words(text)))
 
     def _acute_in(self, present: frozenset[int]) -> bool:
         return bool(present & self._acute_phrases) or any(
