@@ -19,6 +19,7 @@ from botbuilder.schema import Activity
 from bot.auth import token_problem
 from bot.connector_cache import CachingBotFrameworkAuthentication
 from bot.broadcast import Broadcaster
+from bot.logging_privacy import install as install_log_redaction
 from bot.plan_bot import PlanBot
 from bot.references import ReferenceStore
 from bot.reminders import ReminderService
@@ -190,8 +191,11 @@ async def create_app(settings: Settings | None = None, knowledge: Knowledge | No
 def main() -> int:
     """Start the bot on $PORT; in local mode also the Agents Playground."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # aiohttp's access log holds client addresses; the bot never needs them.
+    # aiohttp's access log holds client addresses; the bot never needs them. Connector URLs hold
+    # conversation ids: redacted in every record, and urllib3's retry chatter is not logged at all.
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("urllib3").setLevel(logging.ERROR)
+    install_log_redaction(logging.getLogger().handlers)
     try:
         settings = Settings.from_env(os.environ)
     except SettingsError as exc:

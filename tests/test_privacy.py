@@ -165,3 +165,39 @@ def test_stats_csv_export_prints_the_same_aggregates(tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0] == "section,key,count"
     assert "top_topics,tegn,7" in lines and "questions,not_answered,<5" in lines
+
+
+def test_conversation_ids_in_connector_urls_are_redacted_from_log_records():
+    import io
+
+    from bot.logging_privacy import RedactConversationIds
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactConversationIds())
+    log = logging.getLogger("test.redaction")
+    log.addHandler(handler)
+    try:
+        log.warning("Retrying after %s: /v3/conversations/%s/activities", "error", "19:secret@thread.v2")
+        try:
+            raise ConnectionError("Max retries exceeded with url: /v3/conversations/a:1Secret/activities/x")
+        except ConnectionError:
+            log.exception("Turn failed")
+    finally:
+        log.removeHandler(handler)
+    output = stream.getvalue()
+    assert "secret" not in output.lower() and output.count("/v3/conversations/<id>") >= 2
+
+
+def test_make_run_installs_the_redaction(monkeypatch, tmp_path):
+    import app as app_module
+    from bot.logging_privacy import RedactConversationIds
+    monkeypatch.setattr("os.environ", {"PLAYGROUND": "0", "DATA_DIR": str(tmp_path), "PORT": "1"})
+    monkeypatch.setattr(app_module.web, "run_app", lambda *a, **k: a[0].close())
+    root = logging.getLogger()
+    handler = logging.StreamHandler()
+    root.addHandler(handler)
+    try:
+        assert app_module.main() == 0
+        assert any(isinstance(f, RedactConversationIds) for f in handler.filters)
+    finally:
+        root.removeHandler(handler)
