@@ -104,26 +104,14 @@ class PlanBot(ActivityHandler):
             await turn_context.send_activity(MessageFactory.text(self._knowledge.message("privacy_reminder")))
             text = activity.text = self._guard.redact(text)
         if action == cards.ACTION_FEEDBACK:
-            topic_id, vote = str(value.get("topic", "")), value.get("vote")
-            if vote in ("up", "down") and (topic_id in self._knowledge.topics or
-                                           any(topic_id in f.outcomes for f in self._knowledge.flows.values())):
-                self._record(turn_context, "feedback", topic_id, vote)
-            await turn_context.send_activity(MessageFactory.text(self._knowledge.message("feedback_thanks")))
+            await self._feedback(turn_context, value)
             return
-
         dialog_context = await self._dialogs.create_context(turn_context)
-        if dialog_context.active_dialog is not None and self._flow.expired(dialog_context.active_dialog):
-            self._record(turn_context, "flow_abandoned", dialog_context.active_dialog.state.get("flow"))
-            await dialog_context.cancel_all_dialogs()
-            await turn_context.send_activity(MessageFactory.text(self._knowledge.message("flow_expired")))
-            if action == cards.ACTION_FLOW_CHOICE:
-                return
+        if await self._end_stale_flow(dialog_context) and action == cards.ACTION_FLOW_CHOICE:
+            return
+        if self._is_coordinator(activity):
+            await self._coordinator_notices(activity)
         command = self._commands.get(" ".join(words(text))) if not action else None
-        if self._reminders is not None and self._is_coordinator(activity):
-            reference = minimal_reference(activity)
-            if reference is not None:
-                await self._reminders.remember_coordinator(reference)
-                await self._reminders.give_notices()
 
         if command == "cancel":
             if dialog_context.active_dialog is not None:
@@ -170,6 +158,31 @@ class PlanBot(ActivityHandler):
             await self._start_flow(dialog_context, result.flow)
             return
         await self._reply(turn_context, result)
+
+    async def _feedback(self, turn_context: TurnContext, value: dict) -> None:
+        """👍/👎 under an answer: only the topic (or outcome) id and the vote are kept."""
+        topic_id, vote = str(value.get("topic", "")), value.get("vote")
+        known = topic_id in self._knowledge.topics or any(topic_id in f.outcomes for f in self._knowledge.flows.values())
+        if vote in ("up", "down") and known:
+            self._record(turn_context, "feedback", topic_id, vote)
+        await turn_context.send_activity(MessageFactory.text(self._knowledge.message("feedback_thanks")))
+
+    async def _end_stale_flow(self, dialog_context) -> bool:
+        """End a flow left untouched longer than the timeout, and say so; True if one was ended."""
+        active = dialog_context.active_dialog
+        if active is None or not self._flow.expired(active):
+            return False
+        self._record(dialog_context.context, "flow_abandoned", active.state.get("flow"))
+        await dialog_context.cancel_all_dialogs()
+        await dialog_context.context.send_activity(MessageFactory.text(self._knowledge.message("flow_expired")))
+        return True
+
+    async def _coordinator_notices(self, activity: Activity) -> None:
+        """Remember where a coordinator writes from, and tell them what is due (once)."""
+        reference = minimal_reference(activity)
+        if self._reminders is not None and reference is not None:
+            await self._reminders.remember_coordinator(reference)
+            await self._reminders.give_notices()
 
     async def _reminder_command(self, turn_context: TurnContext, action: str | None, value: dict | None) -> None:
         """The coordinator's yearly reminder: preview, then Send (in the background) or Annuller."""
