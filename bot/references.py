@@ -53,13 +53,7 @@ class ReferenceStore:
     async def save(self, reference: dict) -> None:
         """Keep (or refresh) the reference of a conversation."""
         async with self._lock:
-            await asyncio.to_thread(self._save, reference)
-
-    def _save(self, reference: dict) -> None:
-        key = reference["conversation"]["id"]
-        if self._db.get(key) != reference:
-            self._db[key] = reference
-            self._db.commit()
+            await asyncio.to_thread(self._put, self._db, reference["conversation"]["id"], reference)
 
     async def remove(self, conversation_id: str) -> None:
         """Forget a conversation (uninstalled, or Teams says it is gone)."""

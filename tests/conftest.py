@@ -4,15 +4,12 @@ import pytest
 
 from app import create_app
 from bot.settings import Settings
-from tests.fakes import FakeConnector, message
+from tests.fakes import FakeConnector, message, serve
 
 
 @pytest.fixture
 async def connector(aiohttp_server):
-    fake = FakeConnector()
-    server = await aiohttp_server(fake.app())
-    fake.url = str(server.make_url("")).rstrip("/")
-    return fake
+    return await serve(FakeConnector(), aiohttp_server)
 
 
 @pytest.fixture

@@ -104,6 +104,13 @@ class ScriptedConnector(FakeConnector):
         return sum(1 for _, c, s in self.log if c == conversation and s == 200)
 
 
+async def serve(fake: FakeConnector, aiohttp_server) -> FakeConnector:
+    """Start a fake Bot Connector on loopback (pytest-aiohttp's aiohttp_server) and set its url."""
+    server = await aiohttp_server(fake.app())
+    fake.url = str(server.make_url("")).rstrip("/")
+    return fake
+
+
 def free_port() -> int:
     """A TCP port on loopback that nothing listens on right now."""
     with socket.socket() as s:

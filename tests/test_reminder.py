@@ -8,17 +8,14 @@ import pytest
 
 from app import REFERENCES, REMINDERS, create_app
 from bot.settings import Settings
-from tests.fakes import ScriptedConnector, card_of, card_text, conversation_update, free_port, message
+from tests.fakes import ScriptedConnector, card_of, card_text, conversation_update, free_port, message, serve
 
 COORDINATOR = "11111111-aaaa-bbbb-cccc-222222222222"
 
 
 @pytest.fixture
 async def scripted(aiohttp_server):
-    fake = ScriptedConnector()
-    server = await aiohttp_server(fake.app())
-    fake.url = str(server.make_url("")).rstrip("/")
-    return fake
+    return await serve(ScriptedConnector(), aiohttp_server)
 
 
 @pytest.fixture
