@@ -151,7 +151,6 @@ class Matcher:
         raw: list[tuple[str, tuple[str, ...], float]] = []
         topic_terms: dict[str, set[str]] = defaultdict(set)
         answer_terms: dict[str, set[str]] = defaultdict(set)
-        self._signals: dict[str, tuple[tuple[tuple[str, ...], ...], ...]] = {}
         for topic_id, resolved in knowledge.topics.items():
             topic = resolved.topic
             for text in (topic.title, *topic.questions):
@@ -167,8 +166,6 @@ class Matcher:
                 terms = self._terms(" ".join((topic.answer, *topic.points)), learn=True)
                 raw.append((topic_id, terms, ANSWER_TEXT_WEIGHT))
                 answer_terms[topic_id].update(terms)
-            if topic.signals:
-                self._signals[topic_id] = tuple(self._phrases(group) for group in topic.signals)
         for flow_id, resolved_flow in knowledge.flows.items():
             # A flow is found by its trigger phrases, like a topic by its questions.
             for text in (resolved_flow.flow.title, *resolved_flow.flow.triggers):
@@ -217,8 +214,9 @@ class Matcher:
         self._acute_phrases = frozenset(index.add(p) for p in self._phrases(acute.phrases))
         self._acute_combinations = tuple(tuple(frozenset(index.add(p) for p in self._phrases(g)) for g in combo)
                                          for combo in acute.combinations)
-        self._signal_ids = {t: tuple(frozenset(index.add(p) for p in group) for group in groups)
-                            for t, groups in self._signals.items()}
+        self._signal_ids = {
+            t: tuple(frozenset(index.add(p) for p in self._phrases(group)) for group in r.topic.signals)
+            for t, r in knowledge.topics.items() if r.topic.signals}
         self._related = {t: {r.id for r in resolved.related} | {f"kontakt-{c.id}" for c in resolved.contacts}
                             | ({FLOW_PREFIX + resolved.topic.flow} if resolved.topic.flow else set())
                          for t, resolved in knowledge.topics.items()}
@@ -343,12 +341,11 @@ class Matcher:
                             + ANSWER_TEXT_WEIGHT * sum(idf.get(t, unknown) for t in in_answer)) / q_weight
                 blended = VARIANT_WEIGHT * variant_score + (1 - VARIANT_WEIGHT) * coverage
                 scores[topic_id] = blended * coverage ** COVERAGE_GATE
-        if self._signals:
-            for topic_id in self._signals:
-                hits = self._signal_hits(present, topic_id)
-                if hits:
-                    floor = SITUATION_FLOOR + 0.01 * min(hits, 10)
-                    scores[topic_id] = max(scores.get(topic_id, 0.0), floor)
+        for topic_id in self._signal_ids:
+            hits = self._signal_hits(present, topic_id)
+            if hits:
+                floor = SITUATION_FLOOR + 0.01 * min(hits, 10)
+                scores[topic_id] = max(scores.get(topic_id, 0.0), floor)
         ranked = sorted((Candidate(t, round(s, 4)) for t, s in scores.items()),
                         key=lambda c: (-c.score, -self._priority[c.topic_id], c.topic_id))
         candidates = tuple(ranked[:limit])
