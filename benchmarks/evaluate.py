@@ -174,6 +174,8 @@ async def main() -> int:
     parser.add_argument("--plan", action="append", help="plan(s) to evaluate (default: every shipped plan)")
     parser.add_argument("--failures", action="store_true", help="list the tuning part's failures")
     parser.add_argument("--part", choices=list(PARTS), action="append", help="part(s) to run (default: both)")
+    parser.add_argument("--questions", type=Path, metavar="FILE",
+                        help="evaluate a questions file of your own instead (same format), listing its failures")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from knowledge import shipped_plans
@@ -181,9 +183,13 @@ async def main() -> int:
     plans = args.plan or shipped_plans()
     for plan in plans:
         print(f"Plan {plan}")
-        for part in args.part or PARTS:
-            items = items_for(plan, load_part(part))
-            score = await evaluate(plan, items, keep_failures=args.failures and part == "tuning")
+        if args.questions:
+            runs = [(args.questions.name, yaml.safe_load(args.questions.read_text(encoding="utf-8")) or [], True)]
+        else:
+            runs = [(part, load_part(part), args.failures and part == "tuning") for part in args.part or PARTS]
+        for part, all_items, keep_failures in runs:
+            items = items_for(plan, all_items)
+            score = await evaluate(plan, items, keep_failures=keep_failures)
             print(f"  {part:10} {len(items):4} questions   {score.line()}")
             for failure in score.failures:
                 print(failure)

@@ -23,15 +23,18 @@ from knowledge import load_plan, shipped_plans  # noqa: E402
 from knowledge import matcher as matcher_module  # noqa: E402
 
 GRID = {
-    "ANSWER_THRESHOLD": [0.35, 0.38, 0.40, 0.42, 0.45],
+    "ANSWER_THRESHOLD": [0.36, 0.38, 0.40, 0.42, 0.45],
     "SUGGEST_THRESHOLD": [0.30],
     "RUNNER_UP_MARGIN": [0.0],
     "SURE_THRESHOLD": [0.60],
     "VARIANT_WEIGHT": [0.6, 0.7],
-    "COVERAGE_GATE": [0.5, 0.75],
+    "COVERAGE_GATE": [0.75, 1.0],
     "SITUATION_FLOOR": [0.45],
-    "ANSWER_TEXT_WEIGHT": [0.3, 0.5],
+    "ANSWER_TEXT_WEIGHT": [0.5],
     "KEYWORD_WEIGHT": [0.9],
+    "UNKNOWN_RARE_ZIPF": [3.0, 3.5, 4.0],
+    "UNKNOWN_COMMON_ZIPF": [6.0],
+    "UNKNOWN_COMMON_WEIGHT": [1.0, 1.5, 2.0],
 }
 
 

@@ -113,8 +113,10 @@ def feedback_row(item_id: str) -> dict:
     ]}
 
 
-def answer_card(topic: ResolvedTopic, knowledge: Knowledge) -> Attachment:
-    """Title, short answer, points, the contacts to call, the source line and related topics as buttons."""
+def answer_card(topic: ResolvedTopic, knowledge: Knowledge, also: Iterable[Topic] = ()) -> Attachment:
+    """Title, short answer, points, the contacts to call, the source line and related topics as buttons.
+
+    `also`: topics that matched the question just as well, offered first among the buttons."""
     t = topic.topic
     body: list[dict] = []
     if t.kind == "acute":
@@ -135,7 +137,8 @@ def answer_card(topic: ResolvedTopic, knowledge: Knowledge) -> Attachment:
         body.extend(contacts_section(topic.contacts, knowledge))
     body.append(_text(source_line(topic, knowledge), isSubtle=True, size="Small", spacing="Medium"))
     body.append(feedback_row(t.id))
-    actions = [topic_button(r) for r in topic.related[:MAX_BUTTONS]]
+    buttons = list({r.id: r for r in (*also, *topic.related) if r.id != t.id}.values())
+    actions = [topic_button(r) for r in buttons[:MAX_BUTTONS]]
     if t.flow and t.flow in knowledge.flows:
         actions.insert(0, flow_button(knowledge.flows[t.flow], knowledge, prefixed=True))
     return _card(body, actions)
@@ -189,7 +192,8 @@ def replies_for(result: MatchResult, knowledge: Knowledge) -> list[Attachment]:
     if result.confident and result.confident not in answer_ids and result.flow is None:
         answer_ids.append(result.confident)
     if answer_ids:
-        return [answer_card(topics[t], knowledge) for t in answer_ids]
+        also = [topics[t].topic for t in result.tied]
+        return [answer_card(topics[t], knowledge, also if t == result.confident else ()) for t in answer_ids]
     suggestions = [topics[t] for t in result.suggestions()]
     if result.decision is Decision.DID_YOU_MEAN:
         return [did_you_mean_card(knowledge, suggestions)]

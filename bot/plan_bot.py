@@ -126,6 +126,10 @@ class PlanBot(ActivityHandler):
         if command == "stats":
             await self._stats(turn_context)
             return
+        if command == "small_talk" and dialog_context.active_dialog is None:
+            await turn_context.send_activity(MessageFactory.text(self._knowledge.message(
+                "fallback_small_talk", municipality=self._knowledge.meta.municipality)))
+            return
         if command == "reminder" or action in (cards.ACTION_REMINDER_SEND, cards.ACTION_REMINDER_CANCEL):
             await self._reminder_command(turn_context, action, value)
             return

@@ -219,6 +219,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
     synonyms: list[tuple[str, ...]] = []
     stopwords: set[str] = set()
     question_words: set[str] = set()
+    fillers: set[str] = set()
     contact_questions: dict[str, list[str]] = {}
     menu: tuple[str, ...] = ()
     menu_where: _Where | None = None
@@ -255,6 +256,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             synonyms.extend(data.synonyms)
             stopwords.update(word.lower() for word in data.stopwords)
             question_words.update(word.lower() for word in data.question_words)
+            fillers.update(phrase.lower() for phrase in data.fillers)
             for kind, templates in data.contact_questions.items():
                 contact_questions.setdefault(kind, []).extend(templates)
             if data.menu:
@@ -401,6 +403,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         synonyms=tuple(synonyms),
         stopwords=frozenset(stopwords),
         question_words=frozenset(question_words),
+        fillers=frozenset(fillers),
         contact_questions=Knowledge.freeze({k: tuple(v) for k, v in contact_questions.items()}),
         acute=acute,
         menu=tuple(resolved[t] for t in menu),

@@ -20,26 +20,41 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
 
 from .model import Knowledge
-from .text import stem, words
+from .text import stem, unfold, words
 
 FLOW_PREFIX = "flow:"         # candidates that start a guided flow
 FLOW_PRIORITY = 2
-ANSWER_THRESHOLD = 0.38      # at or above: answer (unless a close, unrelated runner-up)
+ANSWER_THRESHOLD = 0.36      # at or above: answer (unless a close, unrelated runner-up)
 SUGGEST_THRESHOLD = 0.30     # at or above (but below ANSWER): "Mente du ...?"
 RUNNER_UP_MARGIN = 0.0      # a runner-up this close to the best makes the best uncertain
 SURE_THRESHOLD = 0.60        # at or above: answer even with a close runner-up
 SITUATION_FLOOR = 0.45
 TYPO_CUTOFF = 82
-MIN_TYPO_LEN = 4
+SURE_TYPO_CUTOFF = 90        # a typo this close is fixed before a compound is split
+REAL_WORD_ZIPF = 3.5         # a word this common in Danish is only "corrected" when nearly identical
+REAL_WORD_TYPO_CUTOFF = 92
+MIN_TYPO_LEN = 3
 MIN_PREFIX = 3               # signal and acute words longer than this match as prefixes
-VARIANT_WEIGHT = 0.7
-COVERAGE_GATE = 0.75          # score *= coverage ** COVERAGE_GATE
+VARIANT_WEIGHT = 0.6
+COVERAGE_GATE = 1.0          # score *= coverage ** COVERAGE_GATE
 KEYWORD_WEIGHT = 0.9         # a keyword alone matches a little less than a question variant
 ANSWER_TEXT_WEIGHT = 0.5     # the answer's own words count, at this weight
+# A word the plan never uses weighs like the plan's rarest words if it is rare in Danish ("adgangskode"),
+# and only UNKNOWN_COMMON_WEIGHT if it is everyday Danish ("kort", "slags"): Zipf frequency from wordfreq.
+UNKNOWN_RARE_ZIPF = 3.5
+UNKNOWN_COMMON_ZIPF = 6.0
+UNKNOWN_COMMON_WEIGHT = 2.0
+
+
+@lru_cache(maxsize=50000)
+def _zipf(word: str) -> float:
+    return zipf_frequency(unfold(word), "da")
 
 
 class Decision(Enum):
@@ -76,6 +91,15 @@ class MatchResult:
         """The flow to start, when the confident match is a flow's trigger."""
         confident = self.confident
         return confident[len(FLOW_PREFIX):] if confident and confident.startswith(FLOW_PREFIX) else None
+
+    @property
+    def tied(self) -> tuple[str, ...]:
+        """Topics that match exactly as well as the confident one ("paragraf 19"): offered beside the answer."""
+        confident = self.confident
+        if confident is None:
+            return ()
+        return tuple(c.topic_id for c in self.candidates[1:]
+                     if c.score >= self.candidates[0].score and not c.topic_id.startswith(FLOW_PREFIX))
 
     def suggestions(self, limit: int = 3) -> tuple[str, ...]:
         """The closest topics worth offering when there is no confident answer."""
@@ -143,6 +167,9 @@ class Matcher:
         # The municipality's own name tells nothing apart inside its own plan.
         own_name = [f for w in words(knowledge.meta.municipality.replace("Kommune", "")) for f in (w, w + "s")]
         self._stopwords = frozenset([*(w for s in knowledge.stopwords for w in words(s)), *own_name])
+        self._fillers: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for phrase in sorted({tuple(words(f)) for f in knowledge.fillers if words(f)}, key=len, reverse=True):
+            self._fillers[phrase[0]].append(phrase)
         self._synonyms = self._build_synonyms(knowledge.synonyms)
         self._max_phrase = max((len(p) for p in self._synonyms), default=1)
         # Two words that are part of a synonym phrase stay two words ("social kontrol").
@@ -151,6 +178,7 @@ class Matcher:
         raw: list[tuple[str, tuple[str, ...], float]] = []
         topic_terms: dict[str, set[str]] = defaultdict(set)
         answer_terms: dict[str, set[str]] = defaultdict(set)
+        prose_surfaces: dict[str, str] = {}
         for topic_id, resolved in knowledge.topics.items():
             topic = resolved.topic
             for text in (topic.title, *topic.questions):
@@ -163,7 +191,7 @@ class Matcher:
                 topic_terms[topic_id].update(terms)
             if ANSWER_TEXT_WEIGHT:
                 # The answer's own words: how the plan says it, which is often how staff ask.
-                terms = self._terms(" ".join((topic.answer, *topic.points)), learn=True)
+                terms = self._terms(" ".join((topic.answer, *topic.points)), learn=True, surfaces=prose_surfaces)
                 raw.append((topic_id, terms, ANSWER_TEXT_WEIGHT))
                 answer_terms[topic_id].update(terms)
         for flow_id, resolved_flow in knowledge.flows.items():
@@ -179,6 +207,12 @@ class Matcher:
         n_topics = len(topic_terms)
         self._idf = {term: math.log(1 + n_topics / count) for term, count in df.items()}
         self._unknown_idf = math.log(1 + n_topics)
+        # A word only the answers' prose uses ("slags", "tale") is rare in the plan by chance: it weighs no
+        # more than its rarity in everyday Danish says. Question variants and keywords are chosen words.
+        chosen = set().union(*topic_terms.values())
+        for term, surface in prose_surfaces.items():
+            if term not in chosen and term in self._idf:
+                self._idf[term] = min(self._idf[term], self._unknown_weight(surface))
         self._topic_terms = {t: frozenset(terms) for t, terms in topic_terms.items()}
         self._answer_terms = {t: frozenset(terms) for t, terms in answer_terms.items()}
         self._variants = tuple(
@@ -237,17 +271,28 @@ class Matcher:
 
     def _signal_words(self, text: str) -> tuple[str, ...]:
         """The message's words as acute phrases and signals see them: typo-corrected, stop words kept."""
-        return tuple(self._correct(w) for w in self._join_compounds(words(text)))
+        return tuple(p for w in self._join_compounds(words(text)) for p in self._known_parts(w))
 
     def _weight(self, terms) -> float:
         return sum(self._idf.get(t, self._unknown_idf) for t in terms)
 
-    def _correct(self, word: str) -> str:
+    def _correct(self, word: str, cutoff: float = TYPO_CUTOFF) -> str:
         if (word in self._vocabulary or word in self._stopwords or word.isdigit()
                 or len(word) < MIN_TYPO_LEN or not self._vocabulary_list):
             return word
-        hit = process.extractOne(word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        if _zipf(word) >= REAL_WORD_ZIPF:  # "frygter" is a word of its own, not a typo of "flygter"
+            cutoff = max(cutoff, REAL_WORD_TYPO_CUTOFF)
+        hit = process.extractOne(word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=cutoff)
         return hit[0] if hit else word
+
+    def _known_parts(self, word: str) -> list[str]:
+        """A question word as plan words: itself, a near-certain typo fix, a compound's parts, or a typo fix."""
+        if word in self._vocabulary:
+            return [word]
+        fixed = self._correct(word, SURE_TYPO_CUTOFF)  # "videnperson" is "vidensperson", not "viden" + "person"
+        if fixed != word:
+            return [fixed]
+        return [self._correct(p) for p in self._split_compound(word)]
 
     def _split_compound(self, word: str) -> list[str]:
         """A compound the plan never writes whole ("risikovurderingsværktøjet") as two words it does use."""
@@ -257,7 +302,8 @@ class Matcher:
             head, tail = word[:cut], word[cut:]
             if tail in self._vocabulary or stem(tail) in self._stem_vocabulary:
                 for part in (head, head[:-1] if head.endswith("s") else None):
-                    if part and (part in self._vocabulary or stem(part) in self._stem_vocabulary):
+                    if part and part not in self._stopwords and tail not in self._stopwords and (
+                            part in self._vocabulary or stem(part) in self._stem_vocabulary):
                         return [part, tail]
         return [word]
 
@@ -275,12 +321,34 @@ class Matcher:
                 i += 1
         return out
 
-    def _terms(self, text: str, learn: bool = False) -> tuple[str, ...]:
-        surface = words(text)
+    def _unknown_weight(self, surface: str | None) -> float:
+        """How much a word the plan never uses weighs in a question: little if it is everyday Danish."""
+        if surface is None or not UNKNOWN_COMMON_WEIGHT:
+            return self._unknown_idf
+        zipf = _zipf(surface)
+        share = min(1.0, max(0.0, (zipf - UNKNOWN_RARE_ZIPF) / (UNKNOWN_COMMON_ZIPF - UNKNOWN_RARE_ZIPF)))
+        return self._unknown_idf - share * (self._unknown_idf - UNKNOWN_COMMON_WEIGHT)
+
+    def _drop_fillers(self, surface: list[str]) -> list[str]:
+        """Question framing that names no topic ("er der tale om", "hvilke slags") left out."""
+        out: list[str] = []
+        i = 0
+        while i < len(surface):
+            for filler in self._fillers.get(surface[i], ()):
+                if tuple(surface[i:i + len(filler)]) == filler:
+                    i += len(filler)
+                    break
+            else:
+                out.append(surface[i])
+                i += 1
+        return out
+
+    def _terms(self, text: str, learn: bool = False, surfaces: dict | None = None) -> tuple[str, ...]:
+        surface = self._drop_fillers(words(text))
         if learn:
             self._vocabulary.update(w for w in surface if w not in self._stopwords)
         else:
-            surface = [self._correct(p) for w in self._join_compounds(surface) for p in self._split_compound(w)]
+            surface = [p for w in self._join_compounds(surface) for p in self._known_parts(w)]
         stems = [stem(w) for w in surface]
         out: list[str] = []
         i = 0
@@ -294,6 +362,8 @@ class Matcher:
             else:
                 if surface[i] not in self._stopwords:
                     out.append(stems[i])
+                    if surfaces is not None:
+                        surfaces.setdefault(stems[i], surface[i])
                 i += 1
         return tuple(out)
 
@@ -314,11 +384,12 @@ class Matcher:
         """Rank the topics for a question and decide: answer, "did you mean", or no answer."""
         present = self._phrase_index.find(self._signal_words(text))
         acute = self._acute_in(present)
-        q_terms = frozenset(self._terms(text))
-        idf, unknown = self._idf, self._unknown_idf
+        surfaces: dict[str, str] = {}
+        q_terms = frozenset(self._terms(text, surfaces=surfaces))
+        idf = self._idf
         scores: dict[str, float] = {}
         if q_terms - self._non_topic:  # "hvordan?" or "telefonnummer?" alone names no topic
-            q_weight = sum(idf.get(t, unknown) for t in q_terms)
+            q_weight = sum(idf[t] if t in idf else self._unknown_weight(surfaces.get(t)) for t in q_terms)
             q_text = " ".join(sorted(q_terms))
             best_variant: dict[str, float] = {}
             seen: set[int] = set()
@@ -337,8 +408,8 @@ class Matcher:
             for topic_id, variant_score in best_variant.items():
                 covered = q_terms & self._topic_terms[topic_id]
                 in_answer = (q_terms & self._answer_terms.get(topic_id, frozenset())) - covered
-                coverage = (sum(idf.get(t, unknown) for t in covered)
-                            + ANSWER_TEXT_WEIGHT * sum(idf.get(t, unknown) for t in in_answer)) / q_weight
+                coverage = (sum(idf[t] for t in covered)
+                            + ANSWER_TEXT_WEIGHT * sum(idf[t] for t in in_answer)) / q_weight
                 blended = VARIANT_WEIGHT * variant_score + (1 - VARIANT_WEIGHT) * coverage
                 scores[topic_id] = blended * coverage ** COVERAGE_GATE
         for topic_id in self._signal_ids:

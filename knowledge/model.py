@@ -202,6 +202,7 @@ class PlanFile(_Frozen):
     synonyms: tuple[tuple[ShortText, ...], ...] = ()
     stopwords: tuple[ShortText, ...] = ()
     question_words: tuple[ShortText, ...] = ()
+    fillers: tuple[ShortText, ...] = ()
     # Generated questions per contact: 'any' for all, 'phone'/'email' for contacts that have one.
     contact_questions: dict[Literal["any", "phone", "email"], tuple[ShortText, ...]] = {}
     menu: tuple[Id, ...] = ()
@@ -265,6 +266,7 @@ class Knowledge:
     synonyms: tuple[tuple[str, ...], ...]
     stopwords: frozenset[str]
     question_words: frozenset[str]
+    fillers: frozenset[str]  # question framing ("er der tale om") that names no topic
     contact_questions: Mapping[str, tuple[str, ...]]
     acute: AcuteSignals
     menu: tuple[ResolvedTopic, ...]

@@ -11,6 +11,7 @@ _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe
 _NON_WORD = re.compile(r"[^0-9a-z§]+")
 _SPLIT_DIGITS = re.compile(r"(?<=\d) (?=\d)")
 _POSSESSIVE = re.compile(r"(\w)['’´]s\b")
+_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")  # "skole-hjem-samtale" is one Danish compound
 _stemmer = snowballstemmer.stemmer("danish")
 
 # Inputs are cut before normalisation: a staff question never needs more, and matching stays fast.
@@ -37,6 +38,7 @@ def words(text: str) -> list[str]:
     Digit groups are joined ("70 27 76 66" -> "70277666") so phone numbers compare as one token.
     """
     text = _POSSESSIVE.sub(r"\1s", clean(text))  # "RED's" -> "REDs", as Danish writes it
+    text = _HYPHEN.sub("", text)
     out = []
     for raw in re.split(r"[\s/,;:!?()\"'«»“”.\-–]+", _SPLIT_DIGITS.sub("", text)):
         raw = raw.strip("*_#&+")
@@ -52,5 +54,9 @@ def stem(word: str) -> str:
     """Snowball Danish stem of a folded word (the stemmer sees æ/ø/å again)."""
     if word.isdigit() or len(word) <= 3:
         return word
-    unfolded = word.replace("ae", "æ").replace("oe", "ø").replace("aa", "å")
-    return fold(_stemmer.stemWord(unfolded))
+    return fold(_stemmer.stemWord(unfold(word)))
+
+
+def unfold(word: str) -> str:
+    """A folded word with æ/ø/å back (a best guess: "ae" in a Danish word is almost always æ)."""
+    return word.replace("ae", "æ").replace("oe", "ø").replace("aa", "å")

@@ -27,6 +27,7 @@ async def test_acute_override_beats_a_competing_topic(ask):
 @pytest.mark.parametrize("question", [
     "hvad er psykisk vold?", "hvad er æresdrab", "hvornår skal politiet inddrages?",
     "hvad er voldsbestemmelsen?", "hvad er en genopdragelsesrejse?", "hvad er tegn på trusler og vold?",
+    "hvad er konsekvenserne for de unges liv?", "hvornår skal jeg sende underretningen?",
 ])
 def test_plain_questions_about_danger_raise_no_alarm(matcher, question):
     assert not matcher.match(question).acute
@@ -35,13 +36,15 @@ def test_plain_questions_about_danger_raise_no_alarm(matcher, question):
 @pytest.mark.parametrize("message", [
     "en elev tør ikke gå hjem", "han har truet hende i dag", "hun skal sendes ud af landet på fredag",
     "familien har købt flybilletter til i morgen", "hun bliver tævet derhjemme", "akkut fare for en pige",
+    "jeg frygter for hans liv", "de vil tage hende med til marokko fredag og hun kommer ikke tilbage",
+    "nødsituation", "brødrene står udenfor skolen og venter på hende",
 ])
 def test_acute_danger_in_staff_words_is_recognised(matcher, message):
     assert matcher.match(message).acute
 
 
 async def test_uncertain_question_gets_did_you_mean_with_top_three_buttons(ask, client):
-    replies = await ask("skal familien inddrages med det samme")
+    replies = await ask("opholdstilladelse eller partshøring")  # two topics at once: neither is sure
     card = card_of(replies[0])
     text = card_text(card)
     assert "ikke sikker" in text and "Mente du" in text
@@ -85,3 +88,24 @@ async def test_connector_clients_are_reused_across_turns(ask, client):
     for _ in range(5):
         await ask("Hvad er negativ social kontrol?")
     assert after_first >= 1 and auth.cached_clients == after_first
+
+
+def test_topics_that_match_equally_well_are_offered_beside_the_answer(matcher):
+    result = matcher.match("paragraf 19")  # Forvaltningsloven § 19 and Udlændingeloven § 19
+    assert result.decision is Decision.ANSWER
+    assert {result.confident, *result.tied} == {"partshoering", "udlaendingeloven"}
+
+
+async def test_tied_topic_is_a_button_on_the_answer_card(ask, client):
+    card = card_of((await ask("paragraf 19"))[0])
+    topics = client.app[KNOWLEDGE].topics
+    both = {"partshoering", "udlaendingeloven"}
+    shown = next(t for t in both if card_text(card).startswith(topics[t].topic.title))
+    assert (both - {shown}).pop() in {a["data"].get("topic") for a in card["actions"]}
+
+
+@pytest.mark.parametrize("chat", ["tak for hjælpen", "Tusind tak!", "hej hvordan går det", "er du en robot?"])
+async def test_small_talk_gets_an_honest_short_reply(ask, chat):
+    replies = await ask(chat)
+    assert len(replies) == 1 and not replies[0].get("attachments")
+    assert "forstår ikke" in replies[0]["text"]

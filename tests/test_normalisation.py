@@ -89,3 +89,35 @@ def test_signal_words_match_as_prefixes_short_ones_exactly(matcher):
     assert index.find(("faren", "overvaager")) == {overvaag}
     assert index.find(("far", "maa", "ikke")) == {far, maa_ikke}
     assert index.find(("maa", "gerne")) == frozenset()
+
+
+@pytest.mark.parametrize("framed,plain", [
+    ("hvilke slags overgreb er der tale om", "overgreb"),
+    ("kort forklaring på æresrelaterede konflikter tak", "forklaring på æresrelaterede konflikter"),
+    ("hvordan griber jeg samtalen an", "hvordan samtalen"),
+])
+def test_question_framing_is_left_out(matcher, framed, plain):
+    assert matcher._terms(framed) == matcher._terms(plain)
+
+
+def test_a_real_danish_word_is_not_corrected_into_a_plan_word(matcher):
+    assert matcher._correct("frygter") == "frygter"  # not "flygter"
+    assert matcher._correct("socal") == "social"
+
+
+def test_a_near_certain_typo_is_fixed_before_a_compound_is_split():
+    albertslund = Matcher(load_plan("albertslund"))
+    assert albertslund._terms("videnperson") == albertslund._terms("vidensperson")
+
+
+def test_a_compound_with_a_stop_word_part_is_not_split(matcher):
+    assert len(matcher._terms("overarbejde")) == 1  # not "over" + "arbejde"
+
+
+def test_hyphenated_words_are_one_danish_compound():
+    assert words("skole-hjem samtaler, e-mail") == ["skolehjem", "samtaler", "email"]
+
+
+def test_a_word_the_plan_never_uses_weighs_by_how_common_it_is_in_danish(matcher):
+    assert matcher._unknown_weight("kort") < matcher._unknown_weight("adgangskode")
+    assert matcher._unknown_weight("qwzxv") == matcher._unknown_idf
