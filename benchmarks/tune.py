@@ -10,9 +10,12 @@ to an out-of-scope question costs more than a "Mente du" card, so ties go to the
 """
 from __future__ import annotations
 
+import argparse
 import itertools
 import sys
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -23,18 +26,19 @@ from knowledge import load_plan, shipped_plans  # noqa: E402
 from knowledge import matcher as matcher_module  # noqa: E402
 
 GRID = {
-    "ANSWER_THRESHOLD": [0.36, 0.38, 0.40, 0.42, 0.45],
-    "SUGGEST_THRESHOLD": [0.30],
+    "ANSWER_THRESHOLD": [0.26, 0.28, 0.30, 0.32, 0.34, 0.36],
+    "SUGGEST_THRESHOLD": [0.22],
     "RUNNER_UP_MARGIN": [0.0],
     "SURE_THRESHOLD": [0.60],
     "VARIANT_WEIGHT": [0.6, 0.7],
     "COVERAGE_GATE": [0.75, 1.0],
     "SITUATION_FLOOR": [0.45],
-    "ANSWER_TEXT_WEIGHT": [0.5],
+    "ANSWER_TEXT_WEIGHT": [0.7],
     "KEYWORD_WEIGHT": [0.9],
-    "UNKNOWN_RARE_ZIPF": [3.0, 3.5, 4.0],
+    "UNKNOWN_RARE_ZIPF": [3.5],
     "UNKNOWN_COMMON_ZIPF": [6.0],
-    "UNKNOWN_COMMON_WEIGHT": [1.0, 1.5, 2.0],
+    "UNKNOWN_COMMON_WEIGHT": [1.5, 2.0],
+    "EVIDENCE_WEIGHT": [2.0, 2.5, 3.0],
 }
 
 
@@ -65,7 +69,16 @@ def score(setting: dict, plans: dict) -> tuple[float, float, float]:
 
 
 def main() -> None:
-    plans = {p: (load_plan(p), items_for(p, load_part("tuning"))) for p in shipped_plans()}
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.tune")
+    parser.add_argument("--fresh", type=Path, metavar="FILE",
+                        help="take the in-scope questions from this batch of phrasings the plan has not yet been "
+                             "mended for (and the out-of-scope ones from it and the tuning part)")
+    args = parser.parse_args()
+    items = load_part("tuning")
+    if args.fresh:
+        fresh = yaml.safe_load(args.fresh.read_text(encoding="utf-8"))
+        items = [i for i in items if i["kind"] == "oos"] + fresh
+    plans = {p: (load_plan(p), items_for(p, items)) for p in shipped_plans()}
     results = []
     keys = list(GRID)
     for values in itertools.product(*(GRID[k] for k in keys)):

