@@ -378,6 +378,11 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             errors.append(f"{menu_where}[{i}]: unknown topic {topic_id!r}")
     if acute.topic not in topics:
         errors.append(f"{acute_where}.topic: unknown topic {acute.topic!r}")
+    for i, combo in enumerate(acute.combinations):
+        for j, group in enumerate(combo):
+            if isinstance(group, str) and (not group.startswith("@") or group[1:] not in acute.words):
+                errors.append(f"{acute_where}.combinations[{i}][{j}]: unknown word list {group!r} "
+                              f"(known: {', '.join('@' + k for k in acute.words) or 'none'})")
     for key in REQUIRED_MESSAGES:
         if key not in messages:
             errors.append(f"{meta_where.file}:1: messages.{key}: required message is missing")

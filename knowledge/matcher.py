@@ -51,6 +51,7 @@ ANSWER_TEXT_WEIGHT = 0.7     # the answer's own words count, at this weight
 # A word the plan never uses weighs like the plan's rarest words if it is rare in Danish ("adgangskode"),
 # and only UNKNOWN_COMMON_WEIGHT if it is everyday Danish ("kort", "slags"): Zipf frequency from wordfreq.
 EVIDENCE_WEIGHT = 2.0         # the matched words' weight below which a topic's score is scaled down
+CHOSEN_COMMON_WEIGHT = 2.5     # the same cap for the plan's chosen words (0: none)
 UNKNOWN_RARE_ZIPF = 3.5
 UNKNOWN_COMMON_ZIPF = 6.0
 UNKNOWN_COMMON_WEIGHT = 1.5
@@ -171,9 +172,8 @@ class Matcher:
         # The municipality's own name tells nothing apart inside its own plan.
         own_name = [f for w in words(knowledge.meta.municipality.replace("Kommune", "")) for f in (w, w + "s")]
         self._stopwords = frozenset([*(w for s in knowledge.stopwords for w in words(s)), *own_name])
-        self._fillers: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-        for phrase in sorted({tuple(words(f)) for f in knowledge.fillers if words(f)}, key=len, reverse=True):
-            self._fillers[phrase[0]].append(phrase)
+        self._fillers = self._phrase_table(knowledge.fillers)
+        self._idioms = self._phrase_table(knowledge.acute.idioms)
         self._synonyms = self._build_synonyms(knowledge.synonyms)
         self._max_phrase = max((len(p) for p in self._synonyms), default=1)
         self._synonym_stems = frozenset(s for p in self._synonyms for s in p)
@@ -184,14 +184,15 @@ class Matcher:
         topic_terms: dict[str, set[str]] = defaultdict(set)
         answer_terms: dict[str, set[str]] = defaultdict(set)
         prose_surfaces: dict[str, str] = {}
+        chosen_surfaces: dict[str, str] = {}
         for topic_id, resolved in knowledge.topics.items():
             topic = resolved.topic
             for text in (topic.title, *topic.questions):
-                terms = self._terms(text, learn=True)
+                terms = self._terms(text, learn=True, surfaces=chosen_surfaces)
                 raw.append((topic_id, terms, 1.0))
                 topic_terms[topic_id].update(terms)
             for keyword in topic.keywords:
-                terms = self._terms(keyword, learn=True)
+                terms = self._terms(keyword, learn=True, surfaces=chosen_surfaces)
                 raw.append((topic_id, terms, KEYWORD_WEIGHT))
                 topic_terms[topic_id].update(terms)
             if ANSWER_TEXT_WEIGHT:
@@ -219,6 +220,10 @@ class Matcher:
         for term, surface in prose_surfaces.items():
             if term not in chosen and term in self._idf:
                 self._idf[term] = min(self._idf[term], self._unknown_weight(surface))
+        if CHOSEN_COMMON_WEIGHT:
+            for term, surface in chosen_surfaces.items():
+                if term in self._idf:
+                    self._idf[term] = min(self._idf[term], self._unknown_weight(surface, CHOSEN_COMMON_WEIGHT))
         self._topic_terms = {t: frozenset(terms) for t, terms in topic_terms.items()}
         self._answer_terms = {t: frozenset(terms) for t, terms in answer_terms.items()}
         self._variants = tuple(
@@ -237,7 +242,8 @@ class Matcher:
             self._vocabulary.update(w for phrase in group for w in words(phrase))
         acute = knowledge.acute
         # Acute phrases and situation signals are matched with typo correction too.
-        for phrase in (*acute.phrases, *(w for combo in acute.combinations for g in combo for w in g),
+        combinations = acute.resolved_combinations()
+        for phrase in (*acute.phrases, *(w for combo in combinations for g in combo for w in g),
                        *(w for t in knowledge.topics.values() for g in t.topic.signals for w in g)):
             self._vocabulary.update(w for w in words(str(phrase)) if w not in self._stopwords)
         self._vocabulary_list = sorted(self._vocabulary)
@@ -253,7 +259,7 @@ class Matcher:
         index = self._phrase_index = _PhraseIndex()
         self._acute_phrases = frozenset(index.add(p) for p in self._phrases(acute.phrases))
         self._acute_combinations = tuple(tuple(frozenset(index.add(p) for p in self._phrases(g)) for g in combo)
-                                         for combo in acute.combinations)
+                                         for combo in combinations)
         self._signal_ids = {
             t: tuple(frozenset(index.add(p) for p in self._phrases(group)) for group in r.topic.signals)
             for t, r in knowledge.topics.items() if r.topic.signals}
@@ -277,7 +283,8 @@ class Matcher:
 
     def _signal_words(self, text: str) -> tuple[str, ...]:
         """The message's words as acute phrases and signals see them: typo-corrected, stop words kept."""
-        return tuple(p for w in self._join_compounds(words(text)) for p in self._known_parts(w))
+        surface = self._drop(words(text), self._idioms)
+        return tuple(p for w in self._join_compounds(surface) for p in self._known_parts(w))
 
     def _weight(self, terms) -> float:
         return sum(self._idf.get(t, self._unknown_idf) for t in terms)
@@ -327,13 +334,14 @@ class Matcher:
                 i += 1
         return out
 
-    def _unknown_weight(self, surface: str | None) -> float:
+    def _unknown_weight(self, surface: str | None, common_weight: float | None = None) -> float:
         """How much a word the plan never uses weighs in a question: little if it is everyday Danish."""
-        if surface is None or not UNKNOWN_COMMON_WEIGHT:
+        common_weight = common_weight or UNKNOWN_COMMON_WEIGHT
+        if surface is None or not common_weight:
             return self._unknown_idf
         zipf = _zipf(surface)
         share = min(1.0, max(0.0, (zipf - UNKNOWN_RARE_ZIPF) / (UNKNOWN_COMMON_ZIPF - UNKNOWN_RARE_ZIPF)))
-        return self._unknown_idf - share * (self._unknown_idf - UNKNOWN_COMMON_WEIGHT)
+        return self._unknown_idf - share * (self._unknown_idf - common_weight)
 
     def _known_stem(self, term: str) -> str:
         """A stem the plan never uses, as a plan stem it begins with or that begins with it.
@@ -353,14 +361,22 @@ class Matcher:
                 return term[:end]
         return term
 
-    def _drop_fillers(self, surface: list[str]) -> list[str]:
-        """Question framing that names no topic ("er der tale om", "hvilke slags") left out."""
+    @staticmethod
+    def _phrase_table(phrases) -> dict[str, list[tuple[str, ...]]]:
+        table: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for phrase in sorted({tuple(words(p)) for p in phrases if words(p)}, key=len, reverse=True):
+            table[phrase[0]].append(phrase)
+        return table
+
+    @staticmethod
+    def _drop(surface, table: dict[str, list[tuple[str, ...]]]) -> list[str]:
+        """The words with every phrase of the table left out."""
         out: list[str] = []
         i = 0
         while i < len(surface):
-            for filler in self._fillers.get(surface[i], ()):
-                if tuple(surface[i:i + len(filler)]) == filler:
-                    i += len(filler)
+            for phrase in table.get(surface[i], ()):
+                if tuple(surface[i:i + len(phrase)]) == phrase:
+                    i += len(phrase)
                     break
             else:
                 out.append(surface[i])
@@ -368,7 +384,8 @@ class Matcher:
         return out
 
     def _terms(self, text: str, learn: bool = False, surfaces: dict | None = None) -> tuple[str, ...]:
-        surface = self._drop_fillers(words(text))
+        # Question framing that names no topic ("er der tale om", "hvilke slags") is left out.
+        surface = self._drop(words(text), self._fillers)
         if learn:
             self._vocabulary.update(w for w in surface if w not in self._stopwords)
         else:

@@ -186,8 +186,18 @@ class AcuteSignals(_Frozen):
     topic: Id
     # Any one of these phrases alone signals acute danger.
     phrases: tuple[ShortText, ...] = Field(min_length=1)
-    # Or one word from every group of a combination (e.g. a departure + "i morgen").
-    combinations: tuple[tuple[tuple[Keyword, ...], ...], ...] = ()
+    # Idioms that only look like danger ("slå hånden af": disown): left out before the rest is matched.
+    idioms: tuple[ShortText, ...] = ()
+    # Named word lists that combinations refer to as "@name" (e.g. "@soon": "i morgen", "på fredag", ...).
+    words: dict[Key, tuple[Keyword, ...]] = {}
+    # Or one word from every group of a combination (e.g. a departure + "i morgen"). A group is a list of
+    # words or the "@name" of a list in `words`.
+    combinations: tuple[tuple[tuple[Keyword, ...] | str, ...], ...] = ()
+
+    def resolved_combinations(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        """The combinations with every "@name" replaced by its word list (unknown names are left empty)."""
+        return tuple(tuple(self.words.get(g[1:], ()) if isinstance(g, str) else g for g in combo)
+                     for combo in self.combinations)
 
 
 class PlanFile(_Frozen):

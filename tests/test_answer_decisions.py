@@ -113,3 +113,20 @@ async def test_small_talk_gets_an_honest_short_reply(ask, chat):
     replies = await ask(chat)
     assert len(replies) == 1 and not replies[0].get("attachments")
     assert "forstår ikke" in replies[0]["text"]
+
+
+@pytest.mark.parametrize("message", [
+    "hun har ringet og siger at de holder hende fanget derhjemme", "en elev har fortalt at hun bliver kvalt af sin bror",
+    "der er trusler om æresdrab", "hun skal giftes om tre dage i pakistan", "hun har fået en sms om at hun skal dø",
+    "de skal til irak på søndag og hun vil ikke", "en elev er forsvundet fra skolen",
+])
+def test_acute_word_classes_combine_a_person_or_a_trip_with_danger(matcher, message):
+    assert matcher.match(message).acute
+
+
+@pytest.mark.parametrize("message", [
+    "familien truer med at slå hånden af hende", "hun har slået op med sin kæreste",
+    "hvad er æresdrab", "hvad gør politiet ved trusler", "kan en elev blive sendt ud af landet",
+])
+def test_idioms_and_plain_questions_about_danger_raise_no_alarm(matcher, message):
+    assert not matcher.match(message).acute

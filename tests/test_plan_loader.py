@@ -154,3 +154,11 @@ def test_make_check_prints_every_error_for_an_invalid_plan(plan_dir):
     assert result.returncode == 1
     assert "contacts[1].phone: '9611 537' is not a Danish phone number" in result.stderr
     assert "1 error(s)" in result.stderr
+
+
+def test_acute_combination_naming_an_unknown_word_list_is_an_error(plan_dir):
+    (plan_dir / "acute.yaml").write_text(
+        "acute:\n  topic: akut-fare\n  phrases: [akut]\n  words:\n    soon: [i morgen]\n"
+        "  combinations:\n    - [\"@sooon\", [rejse]]\n", encoding="utf-8")
+    errors = _errors(plan_dir)
+    assert any("acute.yaml:" in e and "'@sooon'" in e and "@soon" in e for e in errors), errors
