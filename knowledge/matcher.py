@@ -31,7 +31,7 @@ from .text import stem, unfold, words
 
 FLOW_PREFIX = "flow:"         # candidates that start a guided flow
 FLOW_PRIORITY = 2
-ANSWER_THRESHOLD = 0.36      # at or above: answer (unless a close, unrelated runner-up)
+ANSWER_THRESHOLD = 0.37      # at or above: answer (unless a close, unrelated runner-up)
 SUGGEST_THRESHOLD = 0.22     # at or above (but below ANSWER): "Mente du ...?"
 RUNNER_UP_MARGIN = 0.0      # a runner-up this close to the best makes the best uncertain
 SURE_THRESHOLD = 0.60        # at or above: answer even with a close runner-up
@@ -307,17 +307,23 @@ class Matcher:
             return [fixed]
         return [self._correct(p) for p in self._split_compound(word)]
 
-    def _split_compound(self, word: str) -> list[str]:
-        """A compound the plan never writes whole ("risikovurderingsværktøjet") as two words it does use."""
+    def _split_compound(self, word: str, depth: int = 2) -> list[str]:
+        """A compound the plan never writes whole ("risikovurderingsværktøjet") as words it does use.
+
+        Two parts, or three when the first is itself a compound ("negativsocialkontrol")."""
         if word in self._vocabulary or len(word) < 2 * MIN_PART_LEN:
             return [word]
         for cut in range(len(word) - MIN_PART_LEN, MIN_PART_LEN - 1, -1):
             head, tail = word[:cut], word[cut:]
             if tail in self._vocabulary or stem(tail) in self._stem_vocabulary:
                 for part in (head, head[:-1] if head.endswith("s") else None):
-                    if part and part not in self._stopwords and tail not in self._stopwords and (
-                            part in self._vocabulary or stem(part) in self._stem_vocabulary):
+                    if not part or part in self._stopwords or tail in self._stopwords:
+                        continue
+                    if part in self._vocabulary or stem(part) in self._stem_vocabulary:
                         return [part, tail]
+                    head_parts = self._split_compound(part, depth - 1) if depth > 1 else [part]
+                    if len(head_parts) > 1:
+                        return [*head_parts, tail]
         return [word]
 
     def _join_compounds(self, surface: list[str]) -> list[str]:

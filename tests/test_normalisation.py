@@ -121,3 +121,7 @@ def test_hyphenated_words_are_one_danish_compound():
 def test_a_word_the_plan_never_uses_weighs_by_how_common_it_is_in_danish(matcher):
     assert matcher._unknown_weight("kort") < matcher._unknown_weight("adgangskode")
     assert matcher._unknown_weight("qwzxv") == matcher._unknown_idf
+
+
+def test_a_compound_of_three_plan_words_is_split_in_three(matcher):
+    assert matcher._split_compound("psykiskvoldsager") == ["psykisk", "vold", "sager"]
