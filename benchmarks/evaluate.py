@@ -3,7 +3,8 @@
 Per plan and per part (tuning / held-back) it prints top-1 accuracy (in-scope questions answered
 right by questions.yaml's rule), out-of-scope rejection (the reply says it has no confident answer)
 and acute recall (the acute card comes first). Held-back failures are never printed: tune on the
-tuning part only (`--failures` lists those).
+tuning part only (`--failures` lists those). `--questions FILE` scores a file of your own in the same
+format (a new batch of staff questions, before anything is mended for it) and lists its failures.
 """
 from __future__ import annotations
 

@@ -1,12 +1,17 @@
 """Choose the matcher's thresholds on the TUNING part of the evaluation set (never the held-back part).
 
-    .venv/bin/python -m benchmarks.tune
+    .venv/bin/python -m benchmarks.tune [--fresh NEW_BATCH.yaml]
 
 For every combination in the grid it builds the bot's replies (knowledge.matcher + bot.cards, the
 code the bot runs) for every tuning question of every shipped plan and scores them with make eval's
 rule. It prints the best combinations; the chosen values are written into knowledge/matcher.py by hand.
 Objective: the highest top-1 + rejection among settings where both reach 0.95 (a confident wrong answer
 to an out-of-scope question costs more than a "Mente du" card, so ties go to the higher rejection).
+
+The tuning part's in-scope questions have mostly been answered by mending the plan's question variants,
+so they score higher than a question nobody has seen, and thresholds chosen on them come out too high.
+`--fresh` takes the in-scope questions from a new batch written the way staff type and measured before
+anything was mended for it (out-of-scope ones from it and the whole tuning part).
 """
 from __future__ import annotations
 

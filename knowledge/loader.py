@@ -30,6 +30,7 @@ from .model import (
     ResolvedTopic,
     Topic,
 )
+from .text import stem, words
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
 NATIONAL_DIR = KNOWLEDGE_DIR / "national"
@@ -217,6 +218,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
     message_where: dict[str, _Where] = {}
     commands: dict[str, tuple[str, ...]] = {}
     synonyms: list[tuple[str, ...]] = []
+    synonym_where: list[_Where] = []
     stopwords: set[str] = set()
     question_words: set[str] = set()
     fillers: set[str] = set()
@@ -254,6 +256,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
                 message_where[key] = lines.where(("messages", key))
             commands.update(data.commands)
             synonyms.extend(data.synonyms)
+            synonym_where.extend(lines.where(("synonyms", i)) for i in range(len(data.synonyms)))
             stopwords.update(word.lower() for word in data.stopwords)
             question_words.update(word.lower() for word in data.question_words)
             fillers.update(phrase.lower() for phrase in data.fillers)
@@ -393,6 +396,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             list(string.Formatter().parse(text))
         except ValueError as exc:
             errors.append(f"{message_where[key]}: {exc}")
+    _check_synonyms(synonyms, synonym_where, errors)
     for key in REQUIRED_COMMANDS:
         if key not in commands:
             errors.append(f"{meta_where.file}:1: commands.{key}: required command is missing")
@@ -498,6 +502,17 @@ def _check_flow(flow: Flow, at: _Entry, resolve_contacts, topics: dict, document
                 outcome=outcome, contacts=tuple(found), source=documents[outcome.source.document],
                 related=tuple(topics[r] for r in outcome.related if r in topics))
     return ResolvedFlow(flow=flow, steps=Knowledge.freeze(steps), outcomes=Knowledge.freeze(outcomes))
+
+
+def _check_synonyms(groups: list[tuple[str, ...]], where: list["_Where"], errors: list[str]) -> None:
+    """A phrase may belong to one synonym group only (else which meaning it gets depends on file order)."""
+    owner: dict[tuple[str, ...], int] = {}
+    for g, group in enumerate(groups):
+        for phrase in group:
+            key = tuple(stem(w) for w in words(phrase))
+            if key and owner.setdefault(key, g) != g:
+                errors.append(f"{where[g]}: {phrase!r} is also in the synonym group at "
+                              f"{where[owner[key]].file}:{where[owner[key]].line}")
 
 
 def _check_reserved(text: str | None, at: str, errors: list[str]) -> None:

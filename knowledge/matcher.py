@@ -1,18 +1,26 @@
 """Find the plan's topic for a free-text question, and say how sure we are.
 
 A question and every question variant of every topic go through the same analysis: Danish words
-(æ/ø/å folded), typo correction against the plan's own vocabulary (rapidfuzz), Snowball stems, the
-plan's synonyms, stop words dropped. Three signals are combined into one confidence in [0, 1]:
+(æ/ø/å folded, hyphenated compounds joined), question framing dropped ("er der tale om"), compounds
+joined or split, typo correction against the plan's own vocabulary (rapidfuzz; a common Danish word is
+not "corrected" into a plan word), Snowball stems, the plan's synonyms, stop words dropped. Each term
+weighs its IDF over the topics, capped by how rare the word is in everyday Danish (wordfreq); a word
+the plan never uses weighs by that rarity alone. Three signals are combined into one confidence in [0, 1]:
 
 - variant: how well the closest question variant matches (IDF-weighted overlap, plus rapidfuzz's
   token-sort ratio for what overlap misses);
 - coverage: how much of the question (IDF-weighted) the topic's whole vocabulary explains; it also
-  gates the score, so a question half made of words the plan never uses is not answered;
+  gates the score, so a question half made of words the plan never uses is not answered; one
+  everyday word is too little evidence (`EVIDENCE_WEIGHT`);
 - signals: a situation topic whose signal groups all occur ("en pige ... må ikke ...") gets at least
   `SITUATION_FLOOR`, so a situation told in staff's own words finds its guidance.
 
-The thresholds below were chosen on the tuning part of tests/eval (see README "How answers are
-found"); the held-back part is only reported by `make eval`.
+Acute danger is found apart from the topics: acute phrases, or one word from every group of a
+combination (acute.yaml), on the typo-corrected words with stop words kept.
+
+The weights and thresholds below were chosen with `python -m benchmarks.tune --fresh` on a batch of
+phrasings the plan had not been mended for (see README "How answers are found"); the held-back part of
+tests/eval is only reported by `make eval`.
 """
 from __future__ import annotations
 
@@ -48,13 +56,15 @@ VARIANT_WEIGHT = 0.7
 COVERAGE_GATE = 0.75          # score *= coverage ** COVERAGE_GATE
 KEYWORD_WEIGHT = 0.9         # a keyword alone matches a little less than a question variant
 ANSWER_TEXT_WEIGHT = 0.7     # the answer's own words count, at this weight
+EVIDENCE_WEIGHT = 2.0        # the matched words' weight below which a topic's score is scaled down
 # A word the plan never uses weighs like the plan's rarest words if it is rare in Danish ("adgangskode"),
-# and only UNKNOWN_COMMON_WEIGHT if it is everyday Danish ("kort", "slags"): Zipf frequency from wordfreq.
-EVIDENCE_WEIGHT = 2.0         # the matched words' weight below which a topic's score is scaled down
-CHOSEN_COMMON_WEIGHT = 2.5     # the same cap for the plan's chosen words (0: none)
+# down to UNKNOWN_COMMON_WEIGHT if it is everyday Danish ("kort", "slags"): Zipf frequency from wordfreq,
+# interpolated between UNKNOWN_RARE_ZIPF and UNKNOWN_COMMON_ZIPF. The plan's own words weigh no more than
+# that either, down to CHOSEN_COMMON_WEIGHT for the words of its questions and keywords (0: no cap).
 UNKNOWN_RARE_ZIPF = 3.5
 UNKNOWN_COMMON_ZIPF = 6.0
 UNKNOWN_COMMON_WEIGHT = 1.5
+CHOSEN_COMMON_WEIGHT = 2.5
 
 
 @lru_cache(maxsize=50000)
@@ -341,9 +351,9 @@ class Matcher:
         return out
 
     def _unknown_weight(self, surface: str | None, common_weight: float | None = None) -> float:
-        """How much a word the plan never uses weighs in a question: little if it is everyday Danish."""
+        """What a word weighs by its rarity in everyday Danish: the most if rare, `common_weight` if everyday."""
         common_weight = common_weight or UNKNOWN_COMMON_WEIGHT
-        if surface is None or not common_weight:
+        if surface is None:
             return self._unknown_idf
         zipf = _zipf(surface)
         share = min(1.0, max(0.0, (zipf - UNKNOWN_RARE_ZIPF) / (UNKNOWN_COMMON_ZIPF - UNKNOWN_RARE_ZIPF)))

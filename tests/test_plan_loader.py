@@ -162,3 +162,9 @@ def test_acute_combination_naming_an_unknown_word_list_is_an_error(plan_dir):
         "  combinations:\n    - [\"@sooon\", [rejse]]\n", encoding="utf-8")
     errors = _errors(plan_dir)
     assert any("acute.yaml:" in e and "'@sooon'" in e and "@soon" in e for e in errors), errors
+
+
+def test_a_phrase_in_two_synonym_groups_is_an_error(plan_dir):
+    (plan_dir / "synonyms.yaml").write_text("synonyms:\n  - [social kontrol, styring]\n", encoding="utf-8")
+    errors = _errors(plan_dir)
+    assert any("synonyms.yaml:" in e and "'social kontrol' is also in the synonym group" in e for e in errors), errors
