@@ -196,6 +196,10 @@ class Matcher:
         prose_surfaces: dict[str, str] = {}
         chosen_surfaces: dict[str, str] = {}
         for topic_id, resolved in knowledge.topics.items():
+            if topic_id == knowledge.acute.topic:
+                # The acute card comes from acute.yaml's phrases and word lists, before any topic, and never
+                # from words it shares with ordinary questions ("hvem ringer jeg til ... bekymret").
+                continue
             topic = resolved.topic
             for text in (topic.title, *topic.questions):
                 terms = self._terms(text, learn=True, surfaces=chosen_surfaces)

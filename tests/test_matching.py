@@ -30,7 +30,12 @@ def _topics():
 @pytest.mark.parametrize("plan,topic_id", list(_topics()))
 def test_every_topic_is_reachable_by_one_of_its_own_questions(plan, topic_id):
     m = matcher(plan)
-    topic = load_plan(plan).topics[topic_id].topic
+    knowledge = load_plan(plan)
+    topic = knowledge.topics[topic_id].topic
+    if topic_id == knowledge.acute.topic:
+        # The acute card is reached by acute danger in the message, never by shared words: all its questions.
+        assert [q for q in topic.questions if not m.match(q).acute] == []
+        return
     hits = [q for q in topic.questions if m.match(q).confident == topic_id]
     assert hits, f"no question of {topic_id} finds it: {[(q, m.match(q).candidates[:2]) for q in topic.questions]}"
 
