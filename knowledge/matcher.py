@@ -162,6 +162,10 @@ class _PhraseIndex:
     def _matches(word: str, pattern: str) -> bool:
         return word == pattern if len(pattern) <= MIN_PREFIX else word.startswith(pattern)
 
+    def starts(self, word: str) -> bool:
+        """Whether some phrase begins with a pattern this word matches."""
+        return any(p in self._by_first for p in self._patterns(word))
+
     def find(self, message: tuple[str, ...]) -> frozenset[int]:
         """The ids of the phrases that occur in the message's words."""
         found = set()
@@ -184,6 +188,7 @@ class Matcher:
         self._stopwords = frozenset([*(w for s in knowledge.stopwords for w in words(s)), *own_name])
         self._fillers = self._phrase_table(knowledge.fillers)
         self._idioms = self._phrase_table(knowledge.acute.idioms)
+        self._plain_openers = tuple(tuple(words(o)) for o in knowledge.acute.plain_question_openers if words(o))
         self._synonyms = self._build_synonyms(knowledge.synonyms)
         self._max_phrase = max((len(p) for p in self._synonyms), default=1)
         self._synonym_stems = frozenset(s for p in self._synonyms for s in p)
@@ -298,7 +303,9 @@ class Matcher:
     def _signal_words(self, text: str) -> tuple[str, ...]:
         """The message's words as acute phrases and signals see them: typo-corrected, stop words kept."""
         surface = self._drop(words(text), self._idioms)
-        return tuple(p for w in self._join_compounds(surface) for p in self._known_parts(w))
+        # A word an acute or signal phrase already covers stays whole ("voldtaget" is not "vold" + "taget").
+        return tuple(p for w in self._join_compounds(surface)
+                     for p in ([w] if self._phrase_index.starts(w) else self._known_parts(w)))
 
     def _weight(self, terms) -> float:
         return sum(self._idf.get(t, self._unknown_idf) for t in terms)
@@ -431,9 +438,15 @@ class Matcher:
                 i += 1
         return tuple(out)
 
-    def _acute_in(self, present: frozenset[int]) -> bool:
-        return bool(present & self._acute_phrases) or any(
+    def _acute_in(self, present: frozenset[int], plain_question: bool) -> bool:
+        """An acute phrase, or (unless the message asks what something is) a whole combination."""
+        return bool(present & self._acute_phrases) or not plain_question and any(
             all(present & group for group in combo) for combo in self._acute_combinations)
+
+    def _is_plain_question(self, text: str) -> bool:
+        """Whether the message opens like a question about the subject ("hvad er tegn på ...")."""
+        surface = tuple(words(text))
+        return any(surface[:len(opener)] == opener for opener in self._plain_openers)
 
     def _signal_hits(self, present: frozenset[int], topic_id: str) -> int:
         hits = 0
@@ -447,7 +460,7 @@ class Matcher:
     def match(self, text: str, limit: int = 5) -> MatchResult:
         """Rank the topics for a question and decide: answer, "did you mean", or no answer."""
         present = self._phrase_index.find(self._signal_words(text))
-        acute = self._acute_in(present)
+        acute = self._acute_in(present, self._is_plain_question(text))
         surfaces: dict[str, str] = {}
         q_terms = frozenset(self._terms(text, surfaces=surfaces))
         idf = self._idf

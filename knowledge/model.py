@@ -186,6 +186,9 @@ class AcuteSignals(_Frozen):
     topic: Id
     # Any one of these phrases alone signals acute danger.
     phrases: tuple[ShortText, ...] = Field(min_length=1)
+    # A message opening like this asks what something is ("hvad er tegn på at en elev bliver slået"): only a
+    # phrase, not a combination, makes it acute.
+    plain_question_openers: tuple[ShortText, ...] = ()
     # Idioms that only look like danger ("slå hånden af": disown): left out before the rest is matched.
     idioms: tuple[ShortText, ...] = ()
     # Named word lists that combinations refer to as "@name" (e.g. "@soon": "i morgen", "på fredag", ...).

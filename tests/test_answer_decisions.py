@@ -130,3 +130,13 @@ def test_acute_word_classes_combine_a_person_or_a_trip_with_danger(matcher, mess
 ])
 def test_idioms_and_plain_questions_about_danger_raise_no_alarm(matcher, message):
     assert not matcher.match(message).acute
+
+
+def test_a_word_an_acute_phrase_covers_is_not_split_as_a_compound(matcher):
+    assert matcher.match("min elev er blevet voldtaget af en fætter").acute  # not "vold" + "taget"
+
+
+def test_a_plain_question_needs_an_acute_phrase_not_just_a_combination(matcher):
+    assert not matcher.match("hvad er tegn på at en elev bliver slået derhjemme").acute
+    assert matcher.match("en elev bliver slået derhjemme").acute
+    assert matcher.match("hvad er akut fare").acute  # a phrase is acute in any question
