@@ -30,7 +30,7 @@ from .model import (
     ResolvedTopic,
     Topic,
 )
-from .text import stem, words
+from .text import stems
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
 NATIONAL_DIR = KNOWLEDGE_DIR / "national"
@@ -509,7 +509,7 @@ def _check_synonyms(groups: list[tuple[str, ...]], where: list["_Where"], errors
     owner: dict[tuple[str, ...], int] = {}
     for g, group in enumerate(groups):
         for phrase in group:
-            key = tuple(stem(w) for w in words(phrase))
+            key = stems(phrase)
             if key and owner.setdefault(key, g) != g:
                 errors.append(f"{where[g]}: {phrase!r} is also in the synonym group at "
                               f"{where[owner[key]].file}:{where[owner[key]].line}")

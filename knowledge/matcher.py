@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
 
 from .model import Knowledge
-from .text import stem, unfold, words
+from .text import stem, stems, unfold, words
 
 FLOW_PREFIX = "flow:"         # candidates that start a guided flow
 FLOW_PRIORITY = 2
@@ -207,22 +207,23 @@ class Matcher:
                 continue
             topic = resolved.topic
             for text in (topic.title, *topic.questions):
-                terms = self._terms(text, learn=True, surfaces=chosen_surfaces)
+                terms = self._terms(words(text), learn=True, surfaces=chosen_surfaces)
                 raw.append((topic_id, terms, 1.0))
                 topic_terms[topic_id].update(terms)
             for keyword in topic.keywords:
-                terms = self._terms(keyword, learn=True, surfaces=chosen_surfaces)
+                terms = self._terms(words(keyword), learn=True, surfaces=chosen_surfaces)
                 raw.append((topic_id, terms, KEYWORD_WEIGHT))
                 topic_terms[topic_id].update(terms)
             if ANSWER_TEXT_WEIGHT:
                 # The answer's own words: how the plan says it, which is often how staff ask.
-                terms = self._terms(" ".join((topic.answer, *topic.points)), learn=True, surfaces=prose_surfaces)
+                terms = self._terms(words(" ".join((topic.answer, *topic.points))), learn=True,
+                                    surfaces=prose_surfaces)
                 raw.append((topic_id, terms, ANSWER_TEXT_WEIGHT))
                 answer_terms[topic_id].update(terms)
         for flow_id, resolved_flow in knowledge.flows.items():
             # A flow is found by its trigger phrases, like a topic by its questions.
             for text in (resolved_flow.flow.title, *resolved_flow.flow.triggers):
-                terms = self._terms(text, learn=True)
+                terms = self._terms(words(text), learn=True)
                 raw.append((FLOW_PREFIX + flow_id, terms, 1.0))
                 topic_terms[FLOW_PREFIX + flow_id].update(terms)
         df: dict[str, int] = defaultdict(int)
@@ -271,9 +272,9 @@ class Matcher:
         # say what kind of answer is wanted, not what it is about.
         template_words = (t.replace("{name}", " ") for ts in knowledge.contact_questions.values() for t in ts)
         topic_keywords = {t for r in knowledge.topics.values() if r.topic.kind != "contact"
-                          for k in r.topic.keywords for t in self._terms(k)}
+                          for k in r.topic.keywords for t in self._terms(words(k))}
         self._non_topic = frozenset([*(stem(w) for q in knowledge.question_words for w in words(q)),
-                                     *(t for text in template_words for t in self._terms(text)
+                                     *(t for text in template_words for t in self._terms(words(text))
                                        if t not in topic_keywords)])
         index = self._phrase_index = _PhraseIndex()
         self._acute_phrases = frozenset(index.add(p) for p in self._phrases(acute.phrases))
@@ -291,18 +292,18 @@ class Matcher:
     def _build_synonyms(groups) -> dict[tuple[str, ...], str]:
         table: dict[tuple[str, ...], str] = {}
         for group in groups:
-            canonical = "=" + "_".join(stem(w) for w in words(group[0]))
+            canonical = "=" + "_".join(stems(group[0]))
             for phrase in group:
-                table[tuple(stem(w) for w in words(phrase))] = canonical
+                table[stems(phrase)] = canonical
         return table
 
     @staticmethod
     def _phrases(phrases) -> tuple[tuple[str, ...], ...]:
         return tuple(p for p in (tuple(words(str(phrase))) for phrase in phrases) if p)
 
-    def _signal_words(self, text: str) -> tuple[str, ...]:
+    def _signal_words(self, message: list[str]) -> tuple[str, ...]:
         """The message's words as acute phrases and signals see them: typo-corrected, stop words kept."""
-        surface = self._drop(words(text), self._idioms)
+        surface = self._drop(message, self._idioms)
         # A word an acute or signal phrase already covers stays whole ("voldtaget" is not "vold" + "taget").
         return tuple(p for w in self._join_compounds(surface)
                      for p in ([w] if self._phrase_index.starts(w) else self._known_parts(w)))
@@ -410,9 +411,14 @@ class Matcher:
                 i += 1
         return out
 
-    def _terms(self, text: str, learn: bool = False, surfaces: dict | None = None) -> tuple[str, ...]:
+    def terms(self, text: str) -> tuple[str, ...]:
+        """The terms a question is matched by (what `match` compares with the plan's topics)."""
+        return self._terms(words(text))
+
+    def _terms(self, message: list[str], learn: bool = False, surfaces: dict | None = None) -> tuple[str, ...]:
+        """The terms of a text's words (`words(text)`): what it is about, as the plan's stems and synonyms."""
         # Question framing that names no topic ("er der tale om", "hvilke slags") is left out.
-        surface = self._drop(words(text), self._fillers)
+        surface = self._drop(message, self._fillers)
         if learn:
             self._vocabulary.update(w for w in surface if w not in self._stopwords)
         else:
@@ -443,10 +449,9 @@ class Matcher:
         return bool(present & self._acute_phrases) or not plain_question and any(
             all(present & group for group in combo) for combo in self._acute_combinations)
 
-    def _is_plain_question(self, text: str) -> bool:
+    def _is_plain_question(self, message: list[str]) -> bool:
         """Whether the message opens like a question about the subject ("hvad er tegn på ...")."""
-        surface = tuple(words(text))
-        return any(surface[:len(opener)] == opener for opener in self._plain_openers)
+        return any(tuple(message[:len(opener)]) == opener for opener in self._plain_openers)
 
     def _signal_hits(self, present: frozenset[int], topic_id: str) -> int:
         hits = 0
@@ -459,10 +464,11 @@ class Matcher:
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
         """Rank the topics for a question and decide: answer, "did you mean", or no answer."""
-        present = self._phrase_index.find(self._signal_words(text))
-        acute = self._acute_in(present, self._is_plain_question(text))
+        message = words(text)
+        present = self._phrase_index.find(self._signal_words(message))
+        acute = self._acute_in(present, self._is_plain_question(message))
         surfaces: dict[str, str] = {}
-        q_terms = frozenset(self._terms(text, surfaces=surfaces))
+        q_terms = frozenset(self._terms(message, surfaces=surfaces))
         idf = self._idf
         scores: dict[str, float] = {}
         if q_terms - self._non_topic:  # "hvordan?" or "telefonnummer?" alone names no topic

@@ -57,6 +57,11 @@ def stem(word: str) -> str:
     return fold(_stemmer.stemWord(unfold(word)))
 
 
+def stems(text: str) -> tuple[str, ...]:
+    """The stems of a text's words: how a synonym phrase is compared."""
+    return tuple(stem(w) for w in words(text))
+
+
 def unfold(word: str) -> str:
     """A folded word with æ/ø/å back (a best guess: "ae" in a Danish word is almost always æ)."""
     return word.replace("ae", "æ").replace("oe", "ø").replace("aa", "å")

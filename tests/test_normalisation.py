@@ -43,8 +43,8 @@ def test_control_characters_and_zero_width_are_ignored():
 
 
 def test_stop_words_are_dropped_question_words_kept(matcher):
-    assert matcher._terms("hvad er det nu lige") == ()
-    assert "hvem" in matcher._terms("hvem indkalder")
+    assert matcher.terms("hvad er det nu lige") == ()
+    assert "hvem" in matcher.terms("hvem indkalder")
 
 
 @pytest.mark.parametrize("variant,canonical", [
@@ -55,12 +55,12 @@ def test_stop_words_are_dropped_question_words_kept(matcher):
     ("tvunget ægteskab", "tvangsægteskab"),
 ])
 def test_synonyms_from_the_plan_map_to_one_term(matcher, variant, canonical):
-    assert matcher._terms(variant) == matcher._terms(canonical)
+    assert matcher.terms(variant) == matcher.terms(canonical)
 
 
 def test_municipality_adds_its_own_synonyms():
     holstebro = Matcher(load_plan("holstebro"))
-    assert holstebro._terms("sig det til nogen") != ()
+    assert holstebro.terms("sig det til nogen") != ()
 
 
 @pytest.mark.parametrize("typo,right", [
@@ -70,11 +70,11 @@ def test_municipality_adds_its_own_synonyms():
     ("sikkerhedskonsulenterne", "sikkerhedskonsulentrne"),
 ])
 def test_typos_and_split_compounds_are_tolerated(matcher, typo, right):
-    assert matcher._terms(typo) == matcher._terms(right)
+    assert matcher.terms(typo) == matcher.terms(right)
 
 
 def test_a_compound_the_plan_never_writes_whole_is_split(matcher):
-    assert len(matcher._terms("familiesektionsnummer")) >= 1
+    assert len(matcher.terms("familiesektionsnummer")) >= 1
 
 
 def test_question_of_only_question_words_names_no_topic(matcher):
@@ -97,7 +97,7 @@ def test_signal_words_match_as_prefixes_short_ones_exactly(matcher):
     ("hvordan griber jeg samtalen an", "hvordan samtalen"),
 ])
 def test_question_framing_is_left_out(matcher, framed, plain):
-    assert matcher._terms(framed) == matcher._terms(plain)
+    assert matcher.terms(framed) == matcher.terms(plain)
 
 
 def test_a_real_danish_word_is_not_corrected_into_a_plan_word(matcher):
@@ -107,11 +107,11 @@ def test_a_real_danish_word_is_not_corrected_into_a_plan_word(matcher):
 
 def test_a_near_certain_typo_is_fixed_before_a_compound_is_split():
     albertslund = Matcher(load_plan("albertslund"))
-    assert albertslund._terms("videnperson") == albertslund._terms("vidensperson")
+    assert albertslund.terms("videnperson") == albertslund.terms("vidensperson")
 
 
 def test_a_compound_with_a_stop_word_part_is_not_split(matcher):
-    assert len(matcher._terms("overarbejde")) == 1  # not "over" + "arbejde"
+    assert len(matcher.terms("overarbejde")) == 1  # not "over" + "arbejde"
 
 
 def test_hyphenated_words_are_one_danish_compound():
