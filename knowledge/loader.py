@@ -222,6 +222,8 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
     stopwords: set[str] = set()
     question_words: set[str] = set()
     fillers: set[str] = set()
+    roles: set[str] = set()
+    role_framings: set[str] = set()
     contact_questions: dict[str, list[str]] = {}
     menu: tuple[str, ...] = ()
     menu_where: _Where | None = None
@@ -260,6 +262,12 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             stopwords.update(word.lower() for word in data.stopwords)
             question_words.update(word.lower() for word in data.question_words)
             fillers.update(phrase.lower() for phrase in data.fillers)
+            roles.update(role.lower() for role in data.roles)
+            for i, framing in enumerate(data.role_framings):
+                if "{role}" not in framing:
+                    errors.append(f"{lines.where(('role_framings', i))}: a role framing needs \"{{role}}\" "
+                                  f"(where each role goes): {framing!r}")
+                role_framings.add(framing.lower())
             for kind, templates in data.contact_questions.items():
                 contact_questions.setdefault(kind, []).extend(templates)
             if data.menu:
@@ -412,7 +420,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         synonyms=tuple(synonyms),
         stopwords=frozenset(stopwords),
         question_words=frozenset(question_words),
-        fillers=frozenset(fillers),
+        fillers=frozenset(fillers | {f.replace("{role}", r) for f in role_framings for r in roles}),
         contact_questions=Knowledge.freeze({k: tuple(v) for k, v in contact_questions.items()}),
         acute=acute,
         menu=tuple(resolved[t] for t in menu),

@@ -332,8 +332,9 @@ class Matcher:
     def _split_compound(self, word: str, depth: int = 2) -> list[str]:
         """A compound the plan never writes whole ("risikovurderingsværktøjet") as words it does use.
 
-        Two parts, or three when the first is itself a compound ("negativsocialkontrol")."""
-        if word in self._vocabulary or len(word) < 2 * MIN_PART_LEN:
+        Two parts, or three when the first is itself a compound ("negativsocialkontrol"). A word common in
+        everyday Danish is a word of its own ("børnehave" is not "børn" + "have")."""
+        if word in self._vocabulary or len(word) < 2 * MIN_PART_LEN or _zipf(word) >= REAL_WORD_ZIPF:
             return [word]
         for cut in range(len(word) - MIN_PART_LEN, MIN_PART_LEN - 1, -1):
             head, tail = word[:cut], word[cut:]
@@ -466,7 +467,8 @@ class Matcher:
         """Rank the topics for a question and decide: answer, "did you mean", or no answer."""
         message = words(text)
         present = self._phrase_index.find(self._signal_words(message))
-        acute = self._acute_in(present, self._is_plain_question(message))
+        plain = self._is_plain_question(message)
+        acute = self._acute_in(present, plain)
         surfaces: dict[str, str] = {}
         q_terms = frozenset(self._terms(message, surfaces=surfaces))
         idf = self._idf
@@ -497,7 +499,9 @@ class Matcher:
                 # One everyday word ("dag") is too little evidence for any topic, however well it is covered.
                 evidence = min(1.0, sum(idf[t] for t in (covered | in_answer) - self._non_topic) / EVIDENCE_WEIGHT)
                 scores[topic_id] = blended * coverage ** COVERAGE_GATE * evidence
-        for topic_id in self._signal_ids:
+        # A situation is told ("en pige ... må ikke ..."); a plain question about the subject ("hvor mange unge må
+        # ikke ...") is matched by its words.
+        for topic_id in self._signal_ids if not plain else ():
             hits = self._signal_hits(present, topic_id)
             if hits:
                 floor = SITUATION_FLOOR + 0.01 * min(hits, 10)

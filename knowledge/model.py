@@ -216,6 +216,9 @@ class PlanFile(_Frozen):
     stopwords: tuple[ShortText, ...] = ()
     question_words: tuple[ShortText, ...] = ()
     fillers: tuple[ShortText, ...] = ()
+    # Who is asking ("som lærer"): each framing with "{role}" replaced by each role is a filler too.
+    roles: tuple[ShortText, ...] = ()
+    role_framings: tuple[ShortText, ...] = ()
     # Generated questions per contact: 'any' for all, 'phone'/'email' for contacts that have one.
     contact_questions: dict[Literal["any", "phone", "email"], tuple[ShortText, ...]] = {}
     menu: tuple[Id, ...] = ()

@@ -119,6 +119,8 @@ async def test_small_talk_gets_an_honest_short_reply(ask, chat):
     "hun har ringet og siger at de holder hende fanget derhjemme", "en elev har fortalt at hun bliver kvalt af sin bror",
     "der er trusler om æresdrab", "hun skal giftes om tre dage i pakistan", "hun har fået en sms om at hun skal dø",
     "de skal til irak på søndag og hun vil ikke", "en elev er forsvundet fra skolen",
+    "pigen har selvmordstanker", "forældrene har taget hendes pas og hun må ikke forlade huset",
+    "hendes onkel venter ved skolen",
 ])
 def test_acute_word_classes_combine_a_person_or_a_trip_with_danger(matcher, message):
     assert matcher.match(message).acute
@@ -127,6 +129,7 @@ def test_acute_word_classes_combine_a_person_or_a_trip_with_danger(matcher, mess
 @pytest.mark.parametrize("message", [
     "familien truer med at slå hånden af hende", "hun har slået op med sin kæreste",
     "hvad er æresdrab", "hvad gør politiet ved trusler", "kan en elev blive sendt ud af landet",
+    "kan en udenlandsk kvinde blive i danmark hvis hun bliver slået af sin mand",
 ])
 def test_idioms_and_plain_questions_about_danger_raise_no_alarm(matcher, message):
     assert not matcher.match(message).acute
@@ -140,3 +143,11 @@ def test_a_plain_question_needs_an_acute_phrase_not_just_a_combination(matcher):
     assert not matcher.match("hvad er tegn på at en elev bliver slået derhjemme").acute
     assert matcher.match("en elev bliver slået derhjemme").acute
     assert matcher.match("hvad er akut fare").acute  # a phrase is acute in any question
+
+
+def test_a_situation_gets_its_guidance_but_a_plain_question_is_matched_by_its_words(matcher):
+    told = matcher.match("en elev har ikke lov til at vælge kæreste selv")
+    assert told.best.topic_id == "bekymring-barn" and told.best.score >= matcher_module.SITUATION_FLOOR
+    asked = matcher.match("hvor mange unge har ikke lov til at vælge kæreste selv")
+    assert dict((c.topic_id, c.score) for c in asked.candidates).get("bekymring-barn", 0) < matcher_module.SITUATION_FLOOR
+

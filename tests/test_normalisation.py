@@ -53,6 +53,8 @@ def test_stop_words_are_dropped_question_words_kept(matcher):
     ("indberetning", "underretning"),
     ("ufrivilligt udlandsophold", "genopdragelsesrejse"),
     ("tvunget ægteskab", "tvangsægteskab"),
+    ("berørt", "udsat"),
+    ("bekymringsbrev", "underretning"),
 ])
 def test_synonyms_from_the_plan_map_to_one_term(matcher, variant, canonical):
     assert matcher.terms(variant) == matcher.terms(canonical)
@@ -125,3 +127,21 @@ def test_a_word_the_plan_never_uses_weighs_by_how_common_it_is_in_danish(matcher
 
 def test_a_compound_of_three_plan_words_is_split_in_three(matcher):
     assert matcher._split_compound("psykiskvoldsager") == ["psykisk", "vold", "sager"]
+
+
+@pytest.mark.parametrize("framed,plain", [
+    ("som sundhedsplejerske, hvad er tegnene", "hvad er tegnene"),
+    ("jeg er pædagog i en vuggestue, hvem ringer jeg til", "i en vuggestue, hvem ringer jeg til"),
+])
+def test_who_is_asking_is_left_out(matcher, framed, plain):
+    assert matcher.terms(framed) == matcher.terms(plain)
+
+
+def test_a_profession_asked_about_stays_a_word_of_the_question(matcher):
+    assert matcher.terms("hvad er lønnen for en pædagog") != matcher.terms("hvad er lønnen")
+
+
+def test_a_compound_common_in_everyday_danish_is_a_word_of_its_own(matcher):
+    assert matcher._split_compound("boernehave") == ["boernehave"]  # not "børn" + "have"
+    assert matcher._split_compound("psykiskvoldsager") == ["psykisk", "vold", "sager"]  # rare: split
+

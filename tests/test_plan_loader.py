@@ -168,3 +168,9 @@ def test_a_phrase_in_two_synonym_groups_is_an_error(plan_dir):
     (plan_dir / "synonyms.yaml").write_text("synonyms:\n  - [social kontrol, styring]\n", encoding="utf-8")
     errors = _errors(plan_dir)
     assert any("synonyms.yaml:" in e and "'social kontrol' is also in the synonym group" in e for e in errors), errors
+
+
+def test_a_role_framing_without_its_placeholder_is_an_error(plan_dir):
+    (plan_dir / "roles.yaml").write_text("roles: [pædagog]\nrole_framings: [\"som pædagog\"]\n", encoding="utf-8")
+    errors = _errors(plan_dir)
+    assert any("roles.yaml:2:" in e and "{role}" in e for e in errors), errors
