@@ -535,7 +535,8 @@ CONTACT_TOPIC_PREFIX = "kontakt-"
 
 
 def _contact_topic(contact: Contact, questions: dict[str, list[str]]) -> Topic:
-    """Every contact gets a card of its own, found by its name and aliases ("Hvad er nummeret til X?")."""
+    """Every contact gets a card of its own, found by its name and aliases ("Hvad er nummeret til X?"), and by its
+    phone number ("hvem er 72 42 40 00?", after a missed call)."""
     names = (contact.name, *contact.aliases)
     templates = [*questions.get("any", ()), *(questions.get("phone", ()) if contact.phone else ()),
                  *(questions.get("email", ()) if contact.email else ())]
@@ -549,7 +550,7 @@ def _contact_topic(contact: Contact, questions: dict[str, list[str]]) -> Topic:
         answer=contact.description or contact.name,
         points=(),
         questions=questions,
-        keywords=names,
+        keywords=(*names, *((contact.phone,) if contact.phone else ())),
         signals=(),
         contacts=(contact.id,),
         related=(),

@@ -145,3 +145,16 @@ def test_a_compound_common_in_everyday_danish_is_a_word_of_its_own(matcher):
     assert matcher._split_compound("boernehave") == ["boernehave"]  # not "børn" + "have"
     assert matcher._split_compound("psykiskvoldsager") == ["psykisk", "vold", "sager"]  # rare: split
 
+
+def test_a_contact_card_is_found_by_its_phone_number(matcher):
+    result = matcher.match("hvem er 72 42 40 00")  # a missed call
+    assert result.confident == "kontakt-viso"
+
+
+@pytest.mark.parametrize("english,danish", [
+    ("what is negative social control", "negativ social kontrol"),
+    ("forced marriage", "tvangsægteskab"),
+])
+def test_a_few_english_words_for_the_core_concepts(matcher, english, danish):
+    assert matcher.terms(english) == matcher.terms(danish)
+
