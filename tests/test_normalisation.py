@@ -57,6 +57,8 @@ def test_stop_words_are_dropped_question_words_kept(matcher):
     ("bekymringsbrev", "underretning"),
     ("hvad sker der med de unge", "konsekvenser for de unge"),
     ("lære af", "inspiration"),
+    ("kontrollen", "social kontrol"),
+    ("må jeg love eleven", "fortrolighed"),
 ])
 def test_synonyms_from_the_plan_map_to_one_term(matcher, variant, canonical):
     assert matcher.terms(variant) == matcher.terms(canonical)
