@@ -61,6 +61,7 @@ def test_stop_words_are_dropped_question_words_kept(matcher):
     ("må jeg love eleven", "fortrolighed"),
     ("hvor mange", "hvor udbredt"),
     ("anonymt", "anonym"),
+    ("godkendt", "vedtaget"),
 ])
 def test_synonyms_from_the_plan_map_to_one_term(matcher, variant, canonical):
     assert matcher.terms(variant) == matcher.terms(canonical)
