@@ -1,9 +1,10 @@
 """Find the plan's topic for a free-text question, and say how sure we are.
 
 A question and every question variant of every topic go through the same analysis: Danish words
-(æ/ø/å folded, hyphenated compounds joined), question framing dropped ("er der tale om"), compounds
-joined or split, typo correction against the plan's own vocabulary (rapidfuzz; a common Danish word is
-not "corrected" into a plan word), Snowball stems, the plan's synonyms, stop words dropped. Each term
+(æ/ø/å folded, hyphenated compounds joined), question framing and who is asking dropped ("er der tale om",
+"som sundhedsplejerske"), compounds joined or split (a common Danish word stays whole), typo correction
+against the plan's own vocabulary (rapidfuzz; a common Danish word is not "corrected" into a plan word),
+Snowball stems, the plan's synonyms, stop words dropped. Each term
 weighs its IDF over the topics, capped by how rare the word is in everyday Danish (wordfreq); a word
 the plan never uses weighs by that rarity alone. Three signals are combined into one confidence in [0, 1]:
 
