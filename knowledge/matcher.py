@@ -381,9 +381,9 @@ class Matcher:
         """
         if len(term) < PREFIX_STEM_MIN or term in self._idf or term.isdigit():
             return term
-        stems = self._known_stems
-        i = bisect.bisect_left(stems, term)
-        longer = stems[i] if i < len(stems) and stems[i].startswith(term) else None
+        known = self._known_stems
+        i = bisect.bisect_left(known, term)
+        longer = known[i] if i < len(known) and known[i].startswith(term) else None
         if longer is not None:
             return longer
         for end in range(len(term) - 1, PREFIX_STEM_MIN - 1, -1):
@@ -425,24 +425,24 @@ class Matcher:
             self._vocabulary.update(w for w in surface if w not in self._stopwords)
         else:
             surface = [p for w in self._join_compounds(surface) for p in self._known_parts(w)]
-        stems = [stem(w) for w in surface]
+        stemmed = [stem(w) for w in surface]
         if not learn and PREFIX_STEM_MIN:
-            stems = [s if w in self._vocabulary or s in self._synonym_stems else self._known_stem(s)
-                     for w, s in zip(surface, stems)]
+            stemmed = [s if w in self._vocabulary or s in self._synonym_stems else self._known_stem(s)
+                       for w, s in zip(surface, stemmed)]
         out: list[str] = []
         i = 0
-        while i < len(stems):
-            for size in range(min(self._max_phrase, len(stems) - i), 0, -1):
-                canonical = self._synonyms.get(tuple(stems[i:i + size]))
+        while i < len(stemmed):
+            for size in range(min(self._max_phrase, len(stemmed) - i), 0, -1):
+                canonical = self._synonyms.get(tuple(stemmed[i:i + size]))
                 if canonical:
                     out.append(canonical)
                     i += size
                     break
             else:
                 if surface[i] not in self._stopwords:
-                    out.append(stems[i])
+                    out.append(stemmed[i])
                     if surfaces is not None:
-                        surfaces.setdefault(stems[i], surface[i])
+                        surfaces.setdefault(stemmed[i], surface[i])
                 i += 1
         return tuple(out)
 
