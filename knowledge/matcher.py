@@ -47,6 +47,10 @@ SURE_THRESHOLD = 0.60        # at or above: answer even with a close runner-up
 SITUATION_FLOOR = 0.45
 TYPO_CUTOFF = 82
 PREFIX_STEM_MIN = 7           # an unknown stem shares this many first letters with a plan stem: the same word
+# A noun made from a verb is the verb's word ("beslutning" / "beslutte", "vurdering" / "vurdere"): Snowball leaves
+# these apart. A stem that is another stem plus one of these endings counts as that stem.
+DERIVATION_SUFFIXES = ("ning", "ering", "ing", "else", "els", "ation")
+MIN_DERIVATION_BASE = 4
 SURE_TYPO_CUTOFF = 90        # a typo this close is fixed before a compound is split
 REAL_WORD_ZIPF = 3.5         # a word this common in Danish is only "corrected" when nearly identical
 REAL_WORD_TYPO_CUTOFF = 92
@@ -196,6 +200,7 @@ class Matcher:
         # Two words that are part of a synonym phrase stay two words ("social kontrol").
         self._synonym_pairs = frozenset(p[i:i + 2] for p in self._synonyms for i in range(len(p) - 1))
         self._vocabulary: set[str] = set()
+        self._derived: dict[str, str] = {}  # filled once every text's stems are known
         raw: list[tuple[str, tuple[str, ...], float]] = []
         topic_terms: dict[str, set[str]] = defaultdict(set)
         answer_terms: dict[str, set[str]] = defaultdict(set)
@@ -227,6 +232,15 @@ class Matcher:
                 terms = self._terms(words(text), learn=True)
                 raw.append((FLOW_PREFIX + flow_id, terms, 1.0))
                 topic_terms[FLOW_PREFIX + flow_id].update(terms)
+        self._derived = self._derivations(set().union(*topic_terms.values(), *answer_terms.values()))
+        if self._derived:
+            d = self._derived
+            raw = [(t, tuple(d.get(x, x) for x in terms), f) for t, terms, f in raw]
+            topic_terms = defaultdict(set, {k: {d.get(x, x) for x in v} for k, v in topic_terms.items()})
+            answer_terms = defaultdict(set, {k: {d.get(x, x) for x in v} for k, v in answer_terms.items()})
+            for table in (prose_surfaces, chosen_surfaces):
+                for term in [t for t in table if t in d]:
+                    table.setdefault(d[term], table.pop(term))
         df: dict[str, int] = defaultdict(int)
         for topic_id in topic_terms:
             for term in topic_terms[topic_id] | answer_terms[topic_id]:
@@ -290,6 +304,20 @@ class Matcher:
         self.topic_ids = tuple(knowledge.topics)
 
     @staticmethod
+    def _derivations(terms: set[str]) -> dict[str, str]:
+        """Plan stems that are another plan stem plus a derivational ending, mapped to that stem."""
+        out: dict[str, str] = {}
+        for term in terms:
+            if term.startswith("="):
+                continue
+            for suffix in DERIVATION_SUFFIXES:
+                base = term[:-len(suffix)]
+                if term.endswith(suffix) and len(base) >= MIN_DERIVATION_BASE and base in terms:
+                    out[term] = base
+                    break
+        return out
+
+    @staticmethod
     def _build_synonyms(groups) -> dict[tuple[str, ...], str]:
         table: dict[tuple[str, ...], str] = {}
         for group in groups:
@@ -316,10 +344,13 @@ class Matcher:
         if (word in self._vocabulary or word in self._stopwords or word.isdigit()
                 or len(word) < MIN_TYPO_LEN or not self._vocabulary_list):
             return word
-        if _zipf(word) >= REAL_WORD_ZIPF:  # "frygter" is a word of its own, not a typo of "flygter"
+        real_word = _zipf(word) >= REAL_WORD_ZIPF
+        if real_word:  # "frygter" is a word of its own, not a typo of "flygter"
             cutoff = max(cutoff, REAL_WORD_TYPO_CUTOFF)
         hit = process.extractOne(word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return hit[0] if hit else word
+        if not hit or real_word and _zipf(hit[0]) >= REAL_WORD_ZIPF:
+            return word  # one everyday word is not a typo of another ("frygter" / "rygter")
+        return hit[0]
 
     def _known_parts(self, word: str) -> list[str]:
         """A question word as plan words: itself, a near-certain typo fix, a compound's parts, or a typo fix."""
@@ -379,7 +410,16 @@ class Matcher:
         Snowball leaves Danish derivations apart ("repræsenteret" / "repræsentanter"); a shared beginning of
         PREFIX_STEM_MIN letters or more joins them.
         """
-        if len(term) < PREFIX_STEM_MIN or term in self._idf or term.isdigit():
+        if term in self._idf or term.isdigit():
+            return term
+        if len(term) >= MIN_DERIVATION_BASE:
+            for suffix in DERIVATION_SUFFIXES:
+                if term + suffix in self._idf:  # "beslut" (beslutte) asks about the plan's "beslutning"
+                    return term + suffix
+                base = term[:-len(suffix)]
+                if term.endswith(suffix) and len(base) >= MIN_DERIVATION_BASE and base in self._idf:
+                    return base
+        if len(term) < PREFIX_STEM_MIN:
             return term
         known = self._known_stems
         i = bisect.bisect_left(known, term)
@@ -440,9 +480,10 @@ class Matcher:
                     break
             else:
                 if surface[i] not in self._stopwords:
-                    out.append(stemmed[i])
+                    term = self._derived.get(stemmed[i], stemmed[i])
+                    out.append(term)
                     if surfaces is not None:
-                        surfaces.setdefault(stemmed[i], surface[i])
+                        surfaces.setdefault(term, surface[i])
                 i += 1
         return tuple(out)
 

@@ -1,11 +1,13 @@
 """Danish text normalisation for matching: case, punctuation, æ/ø/å and their ae/oe/aa spellings, stemming."""
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
+from wordfreq import zipf_frequency
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "u"})
 _NON_WORD = re.compile(r"[^0-9a-z§]+")
@@ -62,6 +64,33 @@ def stems(text: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in words(text))
 
 
+_FOLDED_PAIR = re.compile(r"(ae|oe|aa)")
+_UNFOLD = {"ae": "æ", "oe": "ø", "aa": "å"}
+_MAX_UNFOLD_CHOICES = 4  # pairs in one word tried both ways (2**4 spellings looked up at most)
+
+
+@lru_cache(maxsize=20000)
 def unfold(word: str) -> str:
-    """A folded word with æ/ø/å back (a best guess: "ae" in a Danish word is almost always æ)."""
-    return word.replace("ae", "æ").replace("oe", "ø").replace("aa", "å")
+    """A folded word with æ/ø/å back: of the spellings it can stand for, the most common in Danish (wordfreq).
+
+    "aeldre" is "ældre", but "risikoen" is not "risikøn" and "slaaet" is "slået"; a word wordfreq does not know
+    gets every pair as æ/ø/å, read left to right ("videregaaende" -> "videregående").
+    """
+    parts = _FOLDED_PAIR.split(word)
+    if len(parts) == 1:
+        return word
+    pairs = range(1, len(parts), 2)
+    default = "".join(_UNFOLD[p] if i % 2 else p for i, p in enumerate(parts))
+    if len(pairs) > _MAX_UNFOLD_CHOICES:
+        return default
+    best, best_zipf = default, zipf_frequency(default, "da")
+    for choice in itertools.product((True, False), repeat=len(pairs)):
+        spelled = list(parts)
+        for unfolded, i in zip(choice, pairs):
+            if unfolded:
+                spelled[i] = _UNFOLD[parts[i]]
+        candidate = "".join(spelled)
+        zipf = zipf_frequency(candidate, "da")
+        if zipf > best_zipf:
+            best, best_zipf = candidate, zipf
+    return best

@@ -38,6 +38,26 @@ def test_snowball_stems_inflections_together():
     assert stem("tegnene") == stem("tegn")
 
 
+@pytest.mark.parametrize("typed,danish", [
+    ("risikoen", "risikoen"),          # "oe" here is o + e, not ø ("risikøn" is no word)
+    ("videregaaende", "videregående"),  # read left to right, not "videregaænde"
+    ("slaaet", "slået"),
+    ("aeldre", "ældre"), ("soeskende", "søskende"),
+])
+def test_ae_oe_aa_spellings_are_read_back_as_the_danish_word(typed, danish):
+    assert stem(typed) == stem(fold(danish))
+
+
+def test_definite_form_of_a_word_ending_in_a_vowel_stems_with_it():
+    assert stem("risikoen") == stem("risiko")
+
+
+def test_a_verb_finds_the_plans_noun_of_it(matcher):
+    # Snowball leaves "beslutte" and "beslutning" apart; a derivational ending joins them.
+    assert set(matcher.terms("beslutte")) == set(matcher.terms("beslutningerne"))
+    assert set(matcher.terms("vurderer")) == set(matcher.terms("vurdering"))
+
+
 def test_control_characters_and_zero_width_are_ignored():
     assert words("hvad\x00 er\u200b tegnene\x1b?") == words("hvad er tegnene")
 
