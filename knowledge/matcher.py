@@ -33,6 +33,7 @@ from enum import Enum
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
 from .model import Knowledge
@@ -191,6 +192,10 @@ class Matcher:
         # The municipality's own name tells nothing apart inside its own plan.
         own_name = [f for w in words(knowledge.meta.municipality.replace("Kommune", "")) for f in (w, w + "s")]
         self._stopwords = frozenset([*(w for s in knowledge.stopwords for w in words(s)), *own_name])
+        # A mistyped small word ("hvd", "skla", "hvme") is the word, not a rare word that outweighs the question.
+        self._function_words = sorted(w for w in {*self._stopwords, *(w for q in knowledge.question_words
+                                                                     for w in words(q))}
+                                      if len(w) >= MIN_TYPO_LEN)
         self._fillers = self._phrase_table(knowledge.fillers)
         self._idioms = self._phrase_table(knowledge.acute.idioms)
         self._plain_openers = tuple(tuple(words(o)) for o in knowledge.acute.plain_question_openers if words(o))
@@ -348,9 +353,13 @@ class Matcher:
         if real_word:  # "frygter" is a word of its own, not a typo of "flygter"
             cutoff = max(cutoff, REAL_WORD_TYPO_CUTOFF)
         hit = process.extractOne(word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if not hit or real_word and _zipf(hit[0]) >= REAL_WORD_ZIPF:
-            return word  # one everyday word is not a typo of another ("frygter" / "rygter")
-        return hit[0]
+        if hit and not (real_word and _zipf(hit[0]) >= REAL_WORD_ZIPF):
+            return hit[0]  # (one everyday word is not a typo of another: "frygter" / "rygter")
+        if not hit and _zipf(word) == 0:  # no Danish word at all: a slip on a small word?
+            small = process.extractOne(word, self._function_words, scorer=OSA.distance, score_cutoff=1)
+            if small:
+                return small[0]
+        return word
 
     def _known_parts(self, word: str) -> list[str]:
         """A question word as plan words: itself, a near-certain typo fix, a compound's parts, or a typo fix."""
@@ -386,9 +395,14 @@ class Matcher:
         out: list[str] = []
         i = 0
         while i < len(surface):
-            if (i + 1 < len(surface) and surface[i] + surface[i + 1] in self._vocabulary
-                    and (stem(surface[i]), stem(surface[i + 1])) not in self._synonym_pairs):
-                out.append(surface[i] + surface[i + 1])
+            pair = surface[i:i + 2]
+            joined = "".join(pair) if len(pair) == 2 else ""
+            # "krise centeret" is the plan's "krisecentret": an inflected compound joins by its stem, but only
+            # from two words of their own ("det ende" is not a compound).
+            if (joined and (joined in self._vocabulary or stem(joined) in self._stem_vocabulary
+                            and not any(w in self._stopwords or len(w) < MIN_PART_LEN for w in pair))
+                    and (stem(pair[0]), stem(pair[1])) not in self._synonym_pairs):
+                out.append(joined)
                 i += 2
             else:
                 out.append(surface[i])

@@ -136,6 +136,22 @@ def test_a_real_danish_word_is_not_corrected_into_a_plan_word(matcher):
     assert matcher._correct("socal") == "social"
 
 
+@pytest.mark.parametrize("typo,right", [
+    ("hvd er negativ socail kontrol", "hvad er negativ social kontrol"),
+    ("hvem skla jeg ringe til", "hvem skal jeg ringe til"),
+    ("hvme er ssp", "hvem er ssp"),
+    ("hvordn laver jeg en underretning", "hvordan laver jeg en underretning"),
+])
+def test_a_slip_on_a_small_word_is_that_word(matcher, typo, right):
+    assert matcher.terms(typo) == matcher.terms(right)
+
+
+def test_a_split_inflected_compound_joins_but_not_across_a_small_word(matcher):
+    assert matcher.terms("krise centeret") == matcher.terms("krisecentret")
+    assert "drab" in matcher.terms("kan det ende med drab")  # "det" + "ende" is no compound
+    assert "med" not in matcher.terms("kan det ende med drab")
+
+
 def test_a_near_certain_typo_is_fixed_before_a_compound_is_split():
     albertslund = Matcher(load_plan("albertslund"))
     assert albertslund.terms("videnperson") == albertslund.terms("vidensperson")
