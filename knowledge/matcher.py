@@ -47,6 +47,8 @@ RUNNER_UP_MARGIN = 0.0      # a runner-up this close to the best makes the best 
 SURE_THRESHOLD = 0.60        # at or above: answer even with a close runner-up
 SITUATION_FLOOR = 0.45
 TYPO_CUTOFF = 82
+TYPO_SAME_INITIAL = True      # a typo is corrected only to a word with the same first letter
+CONTACT_ANSWERS_HOW = True    # a contact card covers "mail", "telefonnummer", "hvordan får jeg fat i" about it
 PREFIX_STEM_MIN = 7           # an unknown stem shares this many first letters with a plan stem: the same word
 # A noun made from a verb is the verb's word ("beslutning" / "beslutte", "vurdering" / "vurdere"): Snowball leaves
 # these apart. A stem that is another stem plus one of these endings counts as that stem.
@@ -271,6 +273,7 @@ class Matcher:
             for topic_id, terms, factor in raw if terms
         )
         self._priority = {t: r.topic.priority for t, r in knowledge.topics.items()}
+        self._contacts = frozenset(t for t, r in knowledge.topics.items() if r.topic.kind == "contact")
         # Typing a flow's trigger starts the flow rather than showing the topic of the same words.
         self._priority.update({FLOW_PREFIX + f: FLOW_PRIORITY for f in knowledge.flows})
         self._by_term: dict[str, list[int]] = defaultdict(list)
@@ -287,15 +290,20 @@ class Matcher:
                        *(w for t in knowledge.topics.values() for g in t.topic.signals for w in g)):
             self._vocabulary.update(w for w in words(str(phrase)) if w not in self._stopwords)
         self._vocabulary_list = sorted(self._vocabulary)
+        # A typo keeps its first letter: "hrafdelingen" is not a slip for "afdelingen" (and the search is smaller).
+        self._vocabulary_by_initial: dict[str, list[str]] = defaultdict(list)
+        for word in self._vocabulary_list:
+            self._vocabulary_by_initial[word[0]].append(word)
         self._stem_vocabulary = frozenset(stem(w) for w in self._vocabulary)
         # Question words and the words of the generated contact questions ("telefonnummer", "mail")
         # say what kind of answer is wanted, not what it is about.
         template_words = (t.replace("{name}", " ") for ts in knowledge.contact_questions.values() for t in ts)
         topic_keywords = {t for r in knowledge.topics.values() if r.topic.kind != "contact"
                           for k in r.topic.keywords for t in self._terms(words(k))}
+        self._contact_words = frozenset(t for text in template_words for t in self._terms(words(text))
+                                        if t not in topic_keywords)
         self._non_topic = frozenset([*(stem(w) for q in knowledge.question_words for w in words(q)),
-                                     *(t for text in template_words for t in self._terms(words(text))
-                                       if t not in topic_keywords)])
+                                     *self._contact_words])
         index = self._phrase_index = _PhraseIndex()
         self._acute_phrases = frozenset(index.add(p) for p in self._phrases(acute.phrases))
         self._acute_combinations = tuple(tuple(frozenset(index.add(p) for p in self._phrases(g)) for g in combo)
@@ -352,7 +360,8 @@ class Matcher:
         real_word = _zipf(word) >= REAL_WORD_ZIPF
         if real_word:  # "frygter" is a word of its own, not a typo of "flygter"
             cutoff = max(cutoff, REAL_WORD_TYPO_CUTOFF)
-        hit = process.extractOne(word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=cutoff)
+        candidates = self._vocabulary_by_initial.get(word[0], ()) if TYPO_SAME_INITIAL else self._vocabulary_list
+        hit = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=cutoff)
         if hit and not (real_word and _zipf(hit[0]) >= REAL_WORD_ZIPF):
             return hit[0]  # (one everyday word is not a typo of another: "frygter" / "rygter")
         if not hit and _zipf(word) == 0:  # no Danish word at all: a slip on a small word?
@@ -530,7 +539,8 @@ class Matcher:
         idf = self._idf
         scores: dict[str, float] = {}
         if q_terms - self._non_topic:  # "hvordan?" or "telefonnummer?" alone names no topic
-            q_weight = sum(idf[t] if t in idf else self._unknown_weight(surfaces.get(t)) for t in q_terms)
+            weight = {t: idf[t] if t in idf else self._unknown_weight(surfaces.get(t)) for t in q_terms}
+            q_weight = sum(weight.values())
             q_text = " ".join(sorted(q_terms))
             best_variant: dict[str, float] = {}
             seen: set[int] = set()
@@ -548,8 +558,11 @@ class Matcher:
                         best_variant[variant.topic_id] = score
             for topic_id, variant_score in best_variant.items():
                 covered = q_terms & self._topic_terms[topic_id]
+                if CONTACT_ANSWERS_HOW and topic_id in self._contacts:
+                    # A contact card answers "mail", "telefon", "kontakte" about its name.
+                    covered |= q_terms & self._contact_words
                 in_answer = (q_terms & self._answer_terms.get(topic_id, frozenset())) - covered
-                coverage = (sum(idf[t] for t in covered)
+                coverage = (sum(weight[t] for t in covered)
                             + ANSWER_TEXT_WEIGHT * sum(idf[t] for t in in_answer)) / q_weight
                 blended = VARIANT_WEIGHT * variant_score + (1 - VARIANT_WEIGHT) * coverage
                 # One everyday word ("dag") is too little evidence for any topic, however well it is covered.

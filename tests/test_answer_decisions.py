@@ -120,7 +120,7 @@ async def test_small_talk_gets_an_honest_short_reply(ask, chat):
     "der er trusler om æresdrab", "hun skal giftes om tre dage i pakistan", "hun har fået en sms om at hun skal dø",
     "de skal til irak på søndag og hun vil ikke", "en elev er forsvundet fra skolen",
     "pigen har selvmordstanker", "forældrene har taget hendes pas og hun må ikke forlade huset",
-    "hendes onkel venter ved skolen",
+    "hendes onkel venter ved skolen", "jeg ved ikke om det er akut", "emergency, she is in danger right now",
 ])
 def test_acute_word_classes_combine_a_person_or_a_trip_with_danger(matcher, message):
     assert matcher.match(message).acute
@@ -130,6 +130,8 @@ def test_acute_word_classes_combine_a_person_or_a_trip_with_danger(matcher, mess
     "familien truer med at slå hånden af hende", "hun har slået op med sin kæreste",
     "hvad er æresdrab", "hvad gør politiet ved trusler", "kan en elev blive sendt ud af landet",
     "kan en udenlandsk kvinde blive i danmark hvis hun bliver slået af sin mand",
+    "ring til politiet hvis det ikke er akut", "det er ikke akut men jeg er bekymret",
+    "hun er ikke i fare lige nu men hun er bange", "en elev har slået sig i frikvarteret",
 ])
 def test_idioms_and_plain_questions_about_danger_raise_no_alarm(matcher, message):
     assert not matcher.match(message).acute
@@ -151,3 +153,7 @@ def test_a_situation_gets_its_guidance_but_a_plain_question_is_matched_by_its_wo
     asked = matcher.match("hvor mange unge har ikke lov til at vælge kæreste selv")
     assert dict((c.topic_id, c.score) for c in asked.candidates).get("bekymring-barn", 0) < matcher_module.SITUATION_FLOOR
 
+
+
+def test_a_contact_card_answers_how_to_reach_the_contact(matcher):
+    assert matcher.match("kan jeg maile til viso").confident == "kontakt-viso"

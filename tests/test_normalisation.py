@@ -136,6 +136,11 @@ def test_a_real_danish_word_is_not_corrected_into_a_plan_word(matcher):
     assert matcher._correct("socal") == "social"
 
 
+def test_a_typo_keeps_its_first_letter(matcher):
+    assert matcher._correct("hrafdelingen") == "hrafdelingen"  # not "afdelingen"
+    assert matcher._correct("vidensteamt") == "vidensteamet"
+
+
 @pytest.mark.parametrize("typo,right", [
     ("hvd er negativ socail kontrol", "hvad er negativ social kontrol"),
     ("hvem skla jeg ringe til", "hvem skal jeg ringe til"),
