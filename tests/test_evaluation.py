@@ -1,8 +1,8 @@
 """The evaluation set through the bot's HTTP path (what `make eval` prints), as regression guards.
 
 Safety is absolute: every acute question of both parts gets the acute card first, and no plain
-question raises a false alarm. Quality: the tuning part stays at ≥ 95 %; the held-back part must not
-fall below what was measured when the thresholds were chosen (see README "How answers are found").
+question raises a false alarm. Quality: the tuning part stays at ≥ 94 % top-1 and 95 % rejection; the
+held-back part holds the issue's target, 95 % (see README "How answers are found").
 """
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import pytest
 from benchmarks.evaluate import evaluate, items_for, load_part
 from knowledge import shipped_plans
 
-# A guard against a sudden drop, not the target (0.95): the held-back part is small (44-45 in-scope questions
-# per plan, so one question is 2.3 points) and is never tuned on.
-HELD_BACK_FLOOR = {"top1": 0.93, "rejection": 0.95}
+# The target (issue 3), reached on 2026-11-23 with one question to spare in Albertslund (42/44): the held-back
+# part is small (44-45 in-scope questions per plan, one question is 2.3 points) and is never tuned on - a change
+# that fails here is measured on fresh batches first, never mended against these items.
+HELD_BACK_FLOOR = {"top1": 0.95, "rejection": 0.95}
 
 
 @pytest.mark.parametrize("plan", shipped_plans())
