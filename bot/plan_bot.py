@@ -55,6 +55,17 @@ class PlanBot(ActivityHandler):
             " ".join(words(phrase)): name
             for name, phrases in knowledge.commands.items() for phrase in phrases
         }
+        self._small_talk = frozenset(tuple(words(p)) for p in knowledge.commands.get("small_talk", ()) if words(p))
+
+    def _only_small_talk(self, message: list[str]) -> bool:
+        """Whether the message is nothing but courtesies, one after another."""
+        done = [True] + [False] * len(message)  # done[i]: the first i words are courtesies
+        for i in range(len(message)):
+            if done[i]:
+                for phrase in self._small_talk:
+                    if tuple(message[i:i + len(phrase)]) == phrase:
+                        done[i + len(phrase)] = True
+        return bool(message) and done[-1]
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self._track_reference(turn_context.activity)
@@ -112,6 +123,8 @@ class PlanBot(ActivityHandler):
         if self._is_coordinator(activity):
             await self._coordinator_notices(activity)
         command = self._commands.get(" ".join(words(text))) if not action else None
+        if command is None and not action and self._only_small_talk(words(text)):
+            command = "small_talk"  # "tak for hjælpen, god weekend"
 
         if command == "cancel":
             if dialog_context.active_dialog is not None:

@@ -108,7 +108,8 @@ async def test_tied_topic_is_a_button_on_the_answer_card(ask, client):
     assert (both - {shown}).pop() in {a["data"].get("topic") for a in card["actions"]}
 
 
-@pytest.mark.parametrize("chat", ["tak for hjælpen", "Tusind tak!", "hej hvordan går det", "er du en robot?"])
+@pytest.mark.parametrize("chat", ["tak for hjælpen", "Tusind tak!", "hej hvordan går det", "er du en robot?",
+                                  "tak for hjælpen, god weekend", "hej hej. tak!"])
 async def test_small_talk_gets_an_honest_short_reply(ask, chat):
     replies = await ask(chat)
     assert len(replies) == 1 and not replies[0].get("attachments")
