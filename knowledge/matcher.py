@@ -50,6 +50,7 @@ TYPO_CUTOFF = 82
 TYPO_SAME_INITIAL = True      # a typo is corrected only to a word with the same first letter
 CONTACT_ANSWERS_HOW = True    # a contact card covers "mail", "telefonnummer", "hvordan får jeg fat i" about it
 PREFIX_STEM_MIN = 7           # an unknown stem shares this many first letters with a plan stem: the same word
+COMPOUND_TAIL_ZIPF = 3.0      # ... unless the rest is a Danish word of its own: then it is a compound
 # A noun made from a verb is the verb's word ("beslutning" / "beslutte", "vurdering" / "vurdere"): Snowball leaves
 # these apart. A stem that is another stem plus one of these endings counts as that stem.
 DERIVATION_SUFFIXES = ("ning", "ering", "ing", "else", "els", "ation")
@@ -208,6 +209,7 @@ class Matcher:
         self._synonym_pairs = frozenset(p[i:i + 2] for p in self._synonyms for i in range(len(p) - 1))
         self._vocabulary: set[str] = set()
         self._derived: dict[str, str] = {}  # filled once every text's stems are known
+        self._title_terms: dict[str, frozenset[str]] = {}
         raw: list[tuple[str, tuple[str, ...], float]] = []
         topic_terms: dict[str, set[str]] = defaultdict(set)
         answer_terms: dict[str, set[str]] = defaultdict(set)
@@ -219,6 +221,7 @@ class Matcher:
                 # from words it shares with ordinary questions ("hvem ringer jeg til ... bekymret").
                 continue
             topic = resolved.topic
+            self._title_terms[topic_id] = frozenset(self._terms(words(topic.title), learn=True))
             for text in (topic.title, *topic.questions):
                 terms = self._terms(words(text), learn=True, surfaces=chosen_surfaces)
                 raw.append((topic_id, terms, 1.0))
@@ -245,6 +248,7 @@ class Matcher:
             raw = [(t, tuple(d.get(x, x) for x in terms), f) for t, terms, f in raw]
             topic_terms = defaultdict(set, {k: {d.get(x, x) for x in v} for k, v in topic_terms.items()})
             answer_terms = defaultdict(set, {k: {d.get(x, x) for x in v} for k, v in answer_terms.items()})
+            self._title_terms = {k: frozenset(d.get(x, x) for x in v) for k, v in self._title_terms.items()}
             for table in (prose_surfaces, chosen_surfaces):
                 for term in [t for t in table if t in d]:
                     table.setdefault(d[term], table.pop(term))
@@ -451,7 +455,12 @@ class Matcher:
             return longer
         for end in range(len(term) - 1, PREFIX_STEM_MIN - 1, -1):
             if term[:end] in self._idf:
+                rest = term[end + 1:] if term[end] == "s" else term[end:]
+                if len(rest) >= MIN_PART_LEN and _zipf(rest) >= COMPOUND_TAIL_ZIPF:
+                    return term  # a compound ("trivsels|måling"), not an inflection of "trivsel"
                 return term[:end]
+        if term.endswith("t") and term[:-1] in self._idf:  # "globalt", "lokalt": the adjective's -t form
+            return term[:-1]
         return term
 
     @staticmethod
@@ -575,8 +584,10 @@ class Matcher:
             if hits:
                 floor = SITUATION_FLOOR + 0.01 * min(hits, 10)
                 scores[topic_id] = max(scores.get(topic_id, 0.0), floor)
+        # An exact tie goes to the topic whose title names what was asked ("handleplan": § 12a, not Copenhagen).
         ranked = sorted((Candidate(t, round(s, 4)) for t, s in scores.items()),
-                        key=lambda c: (-c.score, -self._priority[c.topic_id], c.topic_id))
+                        key=lambda c: (-c.score, -self._priority[c.topic_id],
+                                       -len(q_terms & self._title_terms.get(c.topic_id, frozenset())), c.topic_id))
         candidates = tuple(ranked[:limit])
         return MatchResult(candidates, acute, self._decide(candidates))
 

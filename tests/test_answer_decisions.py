@@ -158,3 +158,9 @@ def test_a_situation_gets_its_guidance_but_a_plain_question_is_matched_by_its_wo
 
 def test_a_contact_card_answers_how_to_reach_the_contact(matcher):
     assert matcher.match("kan jeg maile til viso").confident == "kontakt-viso"
+
+
+def test_an_exact_tie_goes_to_the_topic_whose_title_names_the_question(matcher):
+    result = matcher.match("hvad er en handleplan")
+    assert result.candidates[0].score == result.candidates[1].score
+    assert result.best.topic_id == "serviceloven-12a"  # its title says "Handleplan"; Copenhagen's does not

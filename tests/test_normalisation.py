@@ -141,6 +141,11 @@ def test_a_real_danish_word_is_not_corrected_into_a_plan_word(matcher):
     assert matcher._correct("socal") == "social"
 
 
+def test_an_unknown_compound_is_not_read_as_its_known_first_part(matcher):
+    assert matcher.terms("trivselsmålingen") != matcher.terms("trivsel")  # "trivsels|måling" is a word of its own
+    assert matcher.terms("globalt") == matcher.terms("globale")  # an adjective's -t form is the adjective
+
+
 def test_a_typo_keeps_its_first_letter(matcher):
     assert matcher._correct("hrafdelingen") == "hrafdelingen"  # not "afdelingen"
     assert matcher._correct("vidensteamt") == "vidensteamet"
