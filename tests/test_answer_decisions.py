@@ -122,6 +122,8 @@ async def test_small_talk_gets_an_honest_short_reply(ask, chat):
     "de skal til irak på søndag og hun vil ikke", "en elev er forsvundet fra skolen",
     "pigen har selvmordstanker", "forældrene har taget hendes pas og hun må ikke forlade huset",
     "hendes onkel venter ved skolen", "jeg ved ikke om det er akut", "emergency, she is in danger right now",
+    "hendes veninde siger hun er blevet sendt til somalia", "han har sagt at han vil skade hende",
+    "hendes far har låst døren", "moren siger at datteren aldrig kommer tilbage til danmark",
 ])
 def test_acute_word_classes_combine_a_person_or_a_trip_with_danger(matcher, message):
     assert matcher.match(message).acute
@@ -133,6 +135,7 @@ def test_acute_word_classes_combine_a_person_or_a_trip_with_danger(matcher, mess
     "kan en udenlandsk kvinde blive i danmark hvis hun bliver slået af sin mand",
     "ring til politiet hvis det ikke er akut", "det er ikke akut men jeg er bekymret",
     "hun er ikke i fare lige nu men hun er bange", "en elev har slået sig i frikvarteret",
+    "en elev er faldet og har slået hovedet", "hvad gør jeg hvis en elev bliver sendt til pakistan",
 ])
 def test_idioms_and_plain_questions_about_danger_raise_no_alarm(matcher, message):
     assert not matcher.match(message).acute
