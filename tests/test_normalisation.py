@@ -156,6 +156,8 @@ def test_a_typo_keeps_its_first_letter(matcher):
     ("hvem skla jeg ringe til", "hvem skal jeg ringe til"),
     ("hvme er ssp", "hvem er ssp"),
     ("hvordn laver jeg en underretning", "hvordan laver jeg en underretning"),
+    ("hva er nsk", "hvad er nsk"),  # chat forms of small words
+    ("ka man underrette anonymt", "kan man underrette anonymt"),
 ])
 def test_a_slip_on_a_small_word_is_that_word(matcher, typo, right):
     assert matcher.terms(typo) == matcher.terms(right)
