@@ -589,9 +589,10 @@ class Matcher:
                         key=lambda c: (-c.score, -self._priority[c.topic_id],
                                        -len(q_terms & self._title_terms.get(c.topic_id, frozenset())), c.topic_id))
         candidates = tuple(ranked[:limit])
-        return MatchResult(candidates, acute, self._decide(candidates))
+        title_hits = {c.topic_id: len(q_terms & self._title_terms.get(c.topic_id, frozenset())) for c in candidates[:2]}
+        return MatchResult(candidates, acute, self._decide(candidates, title_hits))
 
-    def _decide(self, candidates: tuple[Candidate, ...]) -> Decision:
+    def _decide(self, candidates: tuple[Candidate, ...], title_hits: dict[str, int] | None = None) -> Decision:
         if not candidates or candidates[0].score < SUGGEST_THRESHOLD:
             return Decision.NO_ANSWER
         best = candidates[0]
@@ -600,8 +601,11 @@ class Matcher:
         if best.score >= SURE_THRESHOLD or len(candidates) == 1:
             return Decision.ANSWER
         runner_up = candidates[1]
+        hits = title_hits or {}
+        # A tie the titles decide ("vidensperson": "Lokale videnspersoner") is answered, the other as a button.
         close = (runner_up.score >= best.score - RUNNER_UP_MARGIN
-                 and self._priority[runner_up.topic_id] == self._priority[best.topic_id])
+                 and self._priority[runner_up.topic_id] == self._priority[best.topic_id]
+                 and hits.get(best.topic_id, 0) <= hits.get(runner_up.topic_id, 0))
         related = (runner_up.topic_id in self._related.get(best.topic_id, ())
                    or best.topic_id in self._related.get(runner_up.topic_id, ()))
         return Decision.DID_YOU_MEAN if close and not related else Decision.ANSWER

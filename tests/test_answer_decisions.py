@@ -167,3 +167,10 @@ def test_an_exact_tie_goes_to_the_topic_whose_title_names_the_question(matcher):
     result = matcher.match("hvad er en handleplan")
     assert result.candidates[0].score == result.candidates[1].score
     assert result.best.topic_id == "serviceloven-12a"  # its title says "Handleplan"; Copenhagen's does not
+
+
+def test_a_tie_the_titles_decide_is_answered():
+    albertslund = Matcher(load_plan("albertslund"))
+    result = albertslund.match("er der en vidensperson på min skole")
+    assert result.candidates[0].score == result.candidates[1].score
+    assert result.confident == "videnspersoner"  # "Lokale videnspersoner" names it; the other is a button
