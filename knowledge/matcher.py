@@ -4,7 +4,7 @@ A question and every question variant of every topic go through the same analysi
 (æ/ø/å folded, hyphenated compounds joined), question framing and who is asking dropped ("er der tale om",
 "som sundhedsplejerske"), compounds joined or split (a common Danish word stays whole), typo correction
 against the plan's own vocabulary (rapidfuzz; a common Danish word is not "corrected" into a plan word),
-Snowball stems, the plan's synonyms, stop words dropped. Each term
+Snowball stems (a noun made from a verb counts as the verb), the plan's synonyms, stop words dropped. Each term
 weighs its IDF over the topics, capped by how rare the word is in everyday Danish (wordfreq); a word
 the plan never uses weighs by that rarity alone. Three signals are combined into one confidence in [0, 1]:
 
@@ -432,10 +432,11 @@ class Matcher:
         return self._unknown_idf - share * (self._unknown_idf - common_weight)
 
     def _known_stem(self, term: str) -> str:
-        """A stem the plan never uses, as a plan stem it begins with or that begins with it.
+        """A stem the plan never uses, as the plan stem it is a form of.
 
-        Snowball leaves Danish derivations apart ("repræsenteret" / "repræsentanter"); a shared beginning of
-        PREFIX_STEM_MIN letters or more joins them.
+        Snowball leaves Danish derivations apart: a derivational ending ("beslut" / "beslutning"), a shared
+        beginning of PREFIX_STEM_MIN letters or more ("repræsenteret" / "repræsentanter") - unless the rest is a
+        word of its own, which makes a compound ("trivsels|måling") - or an adjective's -t ("globalt") joins them.
         """
         if term in self._idf or term.isdigit():
             return term
@@ -585,11 +586,10 @@ class Matcher:
                 floor = SITUATION_FLOOR + 0.01 * min(hits, 10)
                 scores[topic_id] = max(scores.get(topic_id, 0.0), floor)
         # An exact tie goes to the topic whose title names what was asked ("handleplan": § 12a, not Copenhagen).
+        title_hits = {t: len(q_terms & self._title_terms.get(t, frozenset())) for t in scores}
         ranked = sorted((Candidate(t, round(s, 4)) for t, s in scores.items()),
-                        key=lambda c: (-c.score, -self._priority[c.topic_id],
-                                       -len(q_terms & self._title_terms.get(c.topic_id, frozenset())), c.topic_id))
+                        key=lambda c: (-c.score, -self._priority[c.topic_id], -title_hits[c.topic_id], c.topic_id))
         candidates = tuple(ranked[:limit])
-        title_hits = {c.topic_id: len(q_terms & self._title_terms.get(c.topic_id, frozenset())) for c in candidates[:2]}
         return MatchResult(candidates, acute, self._decide(candidates, title_hits))
 
     def _decide(self, candidates: tuple[Candidate, ...], title_hits: dict[str, int] | None = None) -> Decision:
