@@ -124,6 +124,7 @@ async def test_small_talk_gets_an_honest_short_reply(ask, chat):
     "hendes onkel venter ved skolen", "jeg ved ikke om det er akut", "emergency, she is in danger right now",
     "hendes veninde siger hun er blevet sendt til somalia", "han har sagt at han vil skade hende",
     "hendes far har låst døren", "moren siger at datteren aldrig kommer tilbage til danmark",
+    "det er ikke akut, men hun bliver slået hver dag",  # a negated phrase leaves the rest of the message checked
 ])
 def test_acute_word_classes_combine_a_person_or_a_trip_with_danger(matcher, message):
     assert matcher.match(message).acute
