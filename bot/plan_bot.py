@@ -13,7 +13,7 @@ from botbuilder.schema import Activity, ChannelAccount
 from dialogs.flow_dialog import FlowDialog
 from knowledge import Knowledge
 from knowledge.matcher import ANSWER_THRESHOLD, SURE_THRESHOLD, Decision, Matcher
-from knowledge.text import words
+from knowledge.text import drop_phrases, phrase_table, words
 
 from . import cards
 from .privacy import PersonalDataGuard
@@ -55,17 +55,7 @@ class PlanBot(ActivityHandler):
             " ".join(words(phrase)): name
             for name, phrases in knowledge.commands.items() for phrase in phrases
         }
-        self._small_talk = frozenset(tuple(words(p)) for p in knowledge.commands.get("small_talk", ()) if words(p))
-
-    def _only_small_talk(self, message: list[str]) -> bool:
-        """Whether the message is nothing but courtesies, one after another."""
-        done = [True] + [False] * len(message)  # done[i]: the first i words are courtesies
-        for i in range(len(message)):
-            if done[i]:
-                for phrase in self._small_talk:
-                    if tuple(message[i:i + len(phrase)]) == phrase:
-                        done[i + len(phrase)] = True
-        return bool(message) and done[-1]
+        self._small_talk = phrase_table(knowledge.commands.get("small_talk", ()))
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self._track_reference(turn_context.activity)
@@ -122,9 +112,10 @@ class PlanBot(ActivityHandler):
             return
         if self._is_coordinator(activity):
             await self._coordinator_notices(activity)
-        command = self._commands.get(" ".join(words(text))) if not action else None
-        if command is None and not action and self._only_small_talk(words(text)):
-            command = "small_talk"  # "tak for hjælpen, god weekend"
+        message = words(text)
+        command = self._commands.get(" ".join(message)) if not action else None
+        if command is None and not action and message and not drop_phrases(message, self._small_talk):
+            command = "small_talk"  # nothing but courtesies: "tak for hjælpen, god weekend"
 
         if command == "cancel":
             if dialog_context.active_dialog is not None:

@@ -37,7 +37,7 @@ from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
 from .model import Knowledge
-from .text import stem, stems, unfold, words
+from .text import drop_phrases, phrase_table, stem, stems, unfold, words
 
 FLOW_PREFIX = "flow:"         # candidates that start a guided flow
 FLOW_PRIORITY = 2
@@ -199,8 +199,8 @@ class Matcher:
         self._function_words = sorted(w for w in {*self._stopwords, *(w for q in knowledge.question_words
                                                                      for w in words(q))}
                                       if len(w) >= MIN_TYPO_LEN)
-        self._fillers = self._phrase_table(knowledge.fillers)
-        self._idioms = self._phrase_table(knowledge.acute.idioms)
+        self._fillers = phrase_table(knowledge.fillers)
+        self._idioms = phrase_table(knowledge.acute.idioms)
         self._plain_openers = tuple(tuple(words(o)) for o in knowledge.acute.plain_question_openers if words(o))
         self._synonyms = self._build_synonyms(knowledge.synonyms)
         self._max_phrase = max((len(p) for p in self._synonyms), default=1)
@@ -221,11 +221,12 @@ class Matcher:
                 # from words it shares with ordinary questions ("hvem ringer jeg til ... bekymret").
                 continue
             topic = resolved.topic
-            self._title_terms[topic_id] = frozenset(self._terms(words(topic.title), learn=True))
-            for text in (topic.title, *topic.questions):
+            for n, text in enumerate((topic.title, *topic.questions)):
                 terms = self._terms(words(text), learn=True, surfaces=chosen_surfaces)
                 raw.append((topic_id, terms, 1.0))
                 topic_terms[topic_id].update(terms)
+                if n == 0:
+                    self._title_terms[topic_id] = frozenset(terms)
             for keyword in topic.keywords:
                 terms = self._terms(words(keyword), learn=True, surfaces=chosen_surfaces)
                 raw.append((topic_id, terms, KEYWORD_WEIGHT))
@@ -321,18 +322,19 @@ class Matcher:
         self.topic_ids = tuple(knowledge.topics)
 
     @staticmethod
-    def _derivations(terms: set[str]) -> dict[str, str]:
+    def _derivation_base(term: str, known) -> str | None:
+        """The known stem `term` is made from by a derivational ending ("beslutning" -> "beslut"), if any."""
+        for suffix in DERIVATION_SUFFIXES:
+            base = term[:-len(suffix)]
+            if term.endswith(suffix) and len(base) >= MIN_DERIVATION_BASE and base in known:
+                return base
+        return None
+
+    @classmethod
+    def _derivations(cls, terms: set[str]) -> dict[str, str]:
         """Plan stems that are another plan stem plus a derivational ending, mapped to that stem."""
-        out: dict[str, str] = {}
-        for term in terms:
-            if term.startswith("="):
-                continue
-            for suffix in DERIVATION_SUFFIXES:
-                base = term[:-len(suffix)]
-                if term.endswith(suffix) and len(base) >= MIN_DERIVATION_BASE and base in terms:
-                    out[term] = base
-                    break
-        return out
+        bases = {t: cls._derivation_base(t, terms) for t in terms if not t.startswith("=")}
+        return {t: base for t, base in bases.items() if base}
 
     @staticmethod
     def _build_synonyms(groups) -> dict[tuple[str, ...], str]:
@@ -349,7 +351,7 @@ class Matcher:
 
     def _signal_words(self, message: list[str]) -> tuple[str, ...]:
         """The message's words as acute phrases and signals see them: typo-corrected, stop words kept."""
-        surface = self._drop(message, self._idioms)
+        surface = drop_phrases(message, self._idioms)
         # A word an acute or signal phrase already covers stays whole ("voldtaget" is not "vold" + "taget").
         return tuple(p for w in self._join_compounds(surface)
                      for p in ([w] if self._phrase_index.starts(w) else self._known_parts(w)))
@@ -361,14 +363,15 @@ class Matcher:
         if (word in self._vocabulary or word in self._stopwords or word.isdigit()
                 or len(word) < MIN_TYPO_LEN or not self._vocabulary_list):
             return word
-        real_word = _zipf(word) >= REAL_WORD_ZIPF
+        zipf = _zipf(word)
+        real_word = zipf >= REAL_WORD_ZIPF
         if real_word:  # "frygter" is a word of its own, not a typo of "flygter"
             cutoff = max(cutoff, REAL_WORD_TYPO_CUTOFF)
         candidates = self._vocabulary_by_initial.get(word[0], ()) if TYPO_SAME_INITIAL else self._vocabulary_list
         hit = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=cutoff)
         if hit and not (real_word and _zipf(hit[0]) >= REAL_WORD_ZIPF):
             return hit[0]  # (one everyday word is not a typo of another: "frygter" / "rygter")
-        if not hit and _zipf(word) == 0:  # no Danish word at all: a slip on a small word?
+        if not hit and zipf == 0:  # no Danish word at all: a slip on a small word?
             small = process.extractOne(word, self._function_words, scorer=OSA.distance, score_cutoff=1)
             if small:
                 return small[0]
@@ -444,9 +447,9 @@ class Matcher:
             for suffix in DERIVATION_SUFFIXES:
                 if term + suffix in self._idf:  # "beslut" (beslutte) asks about the plan's "beslutning"
                     return term + suffix
-                base = term[:-len(suffix)]
-                if term.endswith(suffix) and len(base) >= MIN_DERIVATION_BASE and base in self._idf:
-                    return base
+            base = self._derivation_base(term, self._idf)
+            if base:
+                return base
         if len(term) < PREFIX_STEM_MIN:
             return term
         known = self._known_stems
@@ -464,28 +467,6 @@ class Matcher:
             return term[:-1]
         return term
 
-    @staticmethod
-    def _phrase_table(phrases) -> dict[str, list[tuple[str, ...]]]:
-        table: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-        for phrase in sorted({tuple(words(p)) for p in phrases if words(p)}, key=len, reverse=True):
-            table[phrase[0]].append(phrase)
-        return table
-
-    @staticmethod
-    def _drop(surface, table: dict[str, list[tuple[str, ...]]]) -> list[str]:
-        """The words with every phrase of the table left out."""
-        out: list[str] = []
-        i = 0
-        while i < len(surface):
-            for phrase in table.get(surface[i], ()):
-                if tuple(surface[i:i + len(phrase)]) == phrase:
-                    i += len(phrase)
-                    break
-            else:
-                out.append(surface[i])
-                i += 1
-        return out
-
     def terms(self, text: str) -> tuple[str, ...]:
         """The terms a question is matched by (what `match` compares with the plan's topics)."""
         return self._terms(words(text))
@@ -493,7 +474,7 @@ class Matcher:
     def _terms(self, message: list[str], learn: bool = False, surfaces: dict | None = None) -> tuple[str, ...]:
         """The terms of a text's words (`words(text)`): what it is about, as the plan's stems and synonyms."""
         # Question framing that names no topic ("er der tale om", "hvilke slags") is left out.
-        surface = self._drop(message, self._fillers)
+        surface = drop_phrases(message, self._fillers)
         if learn:
             self._vocabulary.update(w for w in surface if w not in self._stopwords)
         else:

@@ -59,6 +59,29 @@ def stem(word: str) -> str:
     return fold(_stemmer.stemWord(unfold(word)))
 
 
+def phrase_table(phrases) -> dict[str, list[tuple[str, ...]]]:
+    """Phrases as word tuples, looked up by their first word, longest first (for `drop_phrases`)."""
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted({tuple(words(p)) for p in phrases if words(p)}, key=len, reverse=True):
+        table.setdefault(phrase[0], []).append(phrase)
+    return table
+
+
+def drop_phrases(surface: list[str], table: dict[str, list[tuple[str, ...]]]) -> list[str]:
+    """The words with every phrase of the table left out (the longest phrase at each word)."""
+    out: list[str] = []
+    i = 0
+    while i < len(surface):
+        for phrase in table.get(surface[i], ()):
+            if tuple(surface[i:i + len(phrase)]) == phrase:
+                i += len(phrase)
+                break
+        else:
+            out.append(surface[i])
+            i += 1
+    return out
+
+
 def stems(text: str) -> tuple[str, ...]:
     """The stems of a text's words: how a synonym phrase is compared."""
     return tuple(stem(w) for w in words(text))
