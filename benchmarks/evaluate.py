@@ -81,6 +81,17 @@ def card_text(node) -> str:
     return "\n".join(out)
 
 
+# Kinds of question: all but "oos" are in scope. A follow-up ("followup", "followup-oos") is asked after its
+# `first` message in the same conversation, and only the follow-up's reply is scored.
+IN_SCOPE_KINDS = ("fact", "situation", "acute", "typo", "chat", "english")
+FOLLOW_UP_KINDS = ("followup", "followup-oos")
+OTHER_MUNICIPALITY = {"holstebro": "albertslund", "albertslund": "holstebro"}
+
+
+def pct(a: int, b: int) -> str:
+    return f"{a / b:6.1%} ({a}/{b})" if b else "   n/a"
+
+
 @dataclass
 class Score:
     in_scope: int = 0
@@ -90,13 +101,25 @@ class Score:
     acute: int = 0
     acute_first: int = 0
     false_alarms: int = 0
+    follow_ups: int = 0
+    follow_ups_right: int = 0
+    follow_ups_wrong: int = 0  # a confident answer that is not the right one
+    names_other: int = 0       # replies that name the other shipped municipality
+    by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [right, total]
     failures: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        def pct(a, b):
-            return f"{a / b:6.1%} ({a}/{b})" if b else "   n/a"
-        return (f"top-1 {pct(self.right, self.in_scope)}   out-of-scope rejection {pct(self.rejected, self.oos)}"
+        line = (f"top-1 {pct(self.right, self.in_scope)}   out-of-scope rejection {pct(self.rejected, self.oos)}"
                 f"   acute recall {pct(self.acute_first, self.acute)}   false alarms {self.false_alarms}")
+        if self.follow_ups:
+            line += (f"\n             follow-ups right {pct(self.follow_ups_right, self.follow_ups)}"
+                     f"   confidently wrong {pct(self.follow_ups_wrong, self.follow_ups)}")
+        if self.names_other:
+            line += f"\n             replies naming the other municipality: {self.names_other}"
+        return line
+
+    def kinds_line(self) -> str:
+        return "   ".join(f"{kind} {pct(*self.by_kind[kind])}" for kind in sorted(self.by_kind))
 
 
 class BotUnderTest:
@@ -128,28 +151,47 @@ class BotUnderTest:
         await self._client.close()
         await self._connector.close()
 
-    async def ask(self, question: str) -> list[dict]:
-        """One turn as Teams sends it; the bot's message replies."""
+    async def ask(self, question: str, first: str | None = None) -> list[dict]:
+        """One turn as Teams sends it (after `first` in the same conversation, if given); the bot's replies to it."""
         from tests.fakes import message
 
         self._n += 1
         conversation = f"eval-{self._n}"
-        response = await self._client.post("/api/messages", json=message(question, self._fake.url, conversation))
+        before = 0
+        if first is not None:
+            await self._post(message(first, self._fake.url, conversation))
+            before = len(self._fake.replies(conversation))
+        await self._post(message(question, self._fake.url, conversation))
+        return self._fake.replies(conversation)[before:]
+
+    async def _post(self, activity: dict) -> None:
+        response = await self._client.post("/api/messages", json=activity)
         if response.status != 200:
             raise RuntimeError(f"HTTP {response.status} for an evaluation question")
-        return self._fake.replies(conversation)
 
 
 async def evaluate(plan: str, items: list[dict], keep_failures: bool) -> Score:
     score = Score()
     async with BotUnderTest(plan) as bot:
         banner = bot.knowledge.message("acute_banner")
+        other = OTHER_MUNICIPALITY.get(plan)
         for item in items:
-            replies = await bot.ask(item["q"])
+            kind = item["kind"]
+            replies = await bot.ask(item["q"], item.get("first") if kind in FOLLOW_UP_KINDS else None)
             texts = [card_text(r.get("attachments")) or r.get("text", "") for r in replies]
             reply = "\n".join(texts)
             first_is_acute = bool(texts) and texts[0].startswith(banner)
-            if item["kind"] == "oos":
+            if other and other in reply.lower():
+                score.names_other += 1
+            if kind in FOLLOW_UP_KINDS:
+                score.follow_ups += 1
+                if kind == "followup-oos":
+                    ok = is_no_answer(reply)
+                else:
+                    ok = is_right(reply, item["q"], item["expect"])
+                score.follow_ups_right += ok
+                score.follow_ups_wrong += not ok and not is_no_answer(reply)
+            elif kind == "oos":
                 score.oos += 1
                 ok = is_no_answer(reply)
                 score.rejected += ok
@@ -164,9 +206,13 @@ async def evaluate(plan: str, items: list[dict], keep_failures: bool) -> Score:
                 elif first_is_acute:
                     score.false_alarms += 1
                     ok = False
+            tally = score.by_kind.setdefault(kind, [0, 0])
+            tally[0] += ok
+            tally[1] += 1
             if not ok and keep_failures:
                 title = texts[0].splitlines()[0] if texts else "(no reply)"
-                score.failures.append(f"  [{item['kind']}] {item['q']!r} -> {title!r}")
+                asked = f"{item['first']!r} / {item['q']!r}" if kind in FOLLOW_UP_KINDS else repr(item["q"])
+                score.failures.append(f"  [{kind}] {asked} -> {title!r}")
     return score
 
 
@@ -177,6 +223,8 @@ async def main() -> int:
     parser.add_argument("--part", choices=list(PARTS), action="append", help="part(s) to run (default: both)")
     parser.add_argument("--questions", type=Path, metavar="FILE",
                         help="evaluate a questions file of your own instead (same format), listing its failures")
+    parser.add_argument("--totals", action="store_true",
+                        help="with --questions: print the figures only, never an item (a sealed batch)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from knowledge import shipped_plans
@@ -185,13 +233,16 @@ async def main() -> int:
     for plan in plans:
         print(f"Plan {plan}")
         if args.questions:
-            runs = [(args.questions.name, yaml.safe_load(args.questions.read_text(encoding="utf-8")) or [], True)]
+            runs = [(args.questions.name, yaml.safe_load(args.questions.read_text(encoding="utf-8")) or [],
+                     not args.totals)]
         else:
             runs = [(part, load_part(part), args.failures and part == "tuning") for part in args.part or PARTS]
         for part, all_items, keep_failures in runs:
             items = items_for(plan, all_items)
             score = await evaluate(plan, items, keep_failures=keep_failures)
             print(f"  {part:10} {len(items):4} questions   {score.line()}")
+            if args.questions:
+                print(f"             by kind: {score.kinds_line()}")
             for failure in score.failures:
                 print(failure)
     return 0

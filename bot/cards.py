@@ -18,6 +18,10 @@ from knowledge.matcher import Decision, MatchResult
 CARD_VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 MAX_BUTTONS = 5
+# The acute cards stay short enough to keep 112 on a laptop's screen (buttons stack one to a row in Teams):
+# what else the message asked about and one related topic; an acute flow outcome, one related topic.
+ACUTE_BUTTONS = 2
+ACUTE_OUTCOME_BUTTONS = 1
 ACTION_TOPIC = "topic"
 ACTION_ASK = "ask"
 ACTION_FLOW = "flow"
@@ -86,9 +90,48 @@ def _contact_block(contact: Contact, knowledge: Knowledge) -> dict:
     if contact.description and not (contact.phone or contact.email):
         # Without a number, the description says how to reach them.
         block["items"].append(_text(contact.description, isSubtle=True, size="Small", spacing="None"))
-    verified = knowledge.message("verified_prefix") + " " + contact.verified.strftime("%d.%m.%Y")
-    block["items"].append(_text(verified, isSubtle=True, size="Small", spacing="None"))
+    block["items"].append(_text(contact_provenance(contact, knowledge), isSubtle=True, size="Small", spacing="None"))
     return block
+
+
+def contact_provenance(contact: Contact, knowledge: Knowledge) -> str:
+    """Where a contact comes from: the plan that lists it (with its date), or a national body; and the day the
+    municipality confirmed it, only if it has."""
+    document_id = contact.source.document
+    if knowledge.is_national(document_id):
+        line = knowledge.message("contact_national")
+    elif document_id == knowledge.meta.document and knowledge.meta.adopted is not None:
+        line = knowledge.message("contact_from_plan_adopted", document=knowledge.documents[document_id].title,
+                                 adopted=knowledge.meta.adopted.strftime("%d.%m.%Y"))
+    else:
+        line = knowledge.message("contact_from_plan", document=knowledge.documents[document_id].title)
+    if contact.verified is not None:
+        line += " · " + knowledge.message("contact_verified", date=contact.verified.strftime("%d.%m.%Y"))
+    return line
+
+
+def compact_contacts(contacts: Iterable[Contact]) -> list[dict]:
+    """Whom to call on an acute card: one line each, name and tap-to-call number, so 112 and the plan's acute
+    contacts fit on a laptop's screen together (where each comes from is on the card's source line)."""
+    blocks = []
+    for contact in contacts:
+        line = f"**{contact.name}**"
+        if contact.phone:
+            label = f"{contact.phone_label}: " if contact.phone_label else ""
+            line += f" · {label}[{contact.phone}](tel:{contact.phone_digits})"
+        elif contact.email:
+            line += f" · [{contact.email}](mailto:{contact.email})"
+        block: dict[str, Any] = {"type": "Container", "spacing": "Small", "items": [_text(line, spacing="None")]}
+        if contact.phone:
+            block["selectAction"] = {"type": "Action.OpenUrl", "url": f"tel:{contact.phone_digits}",
+                                     "title": contact.phone}
+        blocks.append(block)
+    return blocks
+
+
+def _acute_banner(knowledge: Knowledge) -> dict:
+    return {"type": "Container", "style": "attention", "bleed": True,
+            "items": [_text(knowledge.message("acute_banner"), weight="Bolder", size="Large")]}
 
 
 def contacts_section(contacts: Iterable[Contact], knowledge: Knowledge) -> list[dict]:
@@ -100,9 +143,17 @@ def contacts_section(contacts: Iterable[Contact], knowledge: Knowledge) -> list[
             *(_contact_block(c, knowledge) for c in contacts)]
 
 
-def source_line(topic: ResolvedTopic, knowledge: Knowledge) -> str:
-    """'Kilde: <document>, <section>' for a topic's card."""
-    return f"{knowledge.message('source_prefix')} {topic.source.title}, {topic.topic.source.section}"
+def source_line(sources, knowledge: Knowledge, sections: bool = True) -> str:
+    """'Kilde: <document>, <section>; <section> · <document>, <section>' for the sources a card's text comes from;
+    sections of one document are named together. The acute card names the documents only (it must stay short)."""
+    by_document: dict[str, list[str]] = {}
+    for source in sources:
+        by_document.setdefault(source.document, [])
+        if source.section not in by_document[source.document]:
+            by_document[source.document].append(source.section)
+    parts = [f"{knowledge.documents[d].title}, {'; '.join(s)}" if sections else knowledge.documents[d].title
+             for d, s in by_document.items()]
+    return f"{knowledge.message('source_prefix')} {' · '.join(parts)}"
 
 
 def feedback_row(item_id: str) -> dict:
@@ -113,20 +164,18 @@ def feedback_row(item_id: str) -> dict:
     ]}
 
 
-def answer_card(topic: ResolvedTopic, knowledge: Knowledge, also: Iterable[Topic] = ()) -> Attachment:
+def answer_card(topic: ResolvedTopic, knowledge: Knowledge, also: Iterable[Topic] = (),
+                lead: Iterable[dict] = ()) -> Attachment:
     """Title, short answer, points, the contacts to call, the source line and related topics as buttons.
 
-    `also`: topics that matched the question just as well, offered first among the buttons."""
+    `also`: topics that matched the question just as well, offered first among the buttons; `lead`: buttons
+    that go before everything else (on the acute card: what else the message asked about)."""
     t = topic.topic
     body: list[dict] = []
     if t.kind == "acute":
-        body.append({
-            "type": "Container", "style": "attention", "bleed": True,
-            "items": [_text(knowledge.message("acute_banner"), weight="Bolder", size="Large")],
-        })
-        # Safety first: whom to call comes before any explanation.
-        body.append(_text(t.title, weight="Bolder", size="Medium"))
-        body.extend(contacts_section(topic.contacts, knowledge))
+        # Safety first, and all of it in view: the banner, then whom to call, one line each, then the rest.
+        body.append(_acute_banner(knowledge))
+        body.extend(compact_contacts(topic.contacts))
         body.append(_text(t.answer, spacing="Medium"))
     else:
         body.append(_text(t.title, weight="Bolder", size="Medium"))
@@ -135,13 +184,18 @@ def answer_card(topic: ResolvedTopic, knowledge: Knowledge, also: Iterable[Topic
         body.append(_text("\n".join(f"- {p}" for p in t.points)))
     if t.kind != "acute":
         body.extend(contacts_section(topic.contacts, knowledge))
-    body.append(_text(source_line(topic, knowledge), isSubtle=True, size="Small", spacing="Medium"))
+    body.append(_text(source_line(t.sources, knowledge, sections=t.kind != "acute"), isSubtle=True, size="Small",
+                      spacing="Medium"))
     body.append(feedback_row(t.id))
-    buttons = list({r.id: r for r in (*also, *topic.related) if r.id != t.id}.values())
+    lead = list(lead)
+    led = {a["data"].get("topic") for a in lead}
+    buttons = list({r.id: r for r in (*also, *topic.related) if r.id != t.id and r.id not in led}.values())
     actions = [topic_button(r) for r in buttons[:MAX_BUTTONS]]
-    if t.flow and t.flow in knowledge.flows:
+    if t.flow and t.flow in knowledge.flows and not any(a["data"].get("flow") == t.flow for a in lead):
         actions.insert(0, flow_button(knowledge.flows[t.flow], knowledge, prefixed=True))
-    return _card(body, actions)
+    # The acute card keeps to one row of buttons: what else was asked, then one related topic.
+    limit = ACUTE_BUTTONS if t.kind == "acute" else MAX_BUTTONS + len(lead)
+    return _card(body, (lead + actions)[:limit])
 
 
 def fallback_card(knowledge: Knowledge, suggestions: Iterable[ResolvedTopic]) -> Attachment:
@@ -185,19 +239,37 @@ def menu_card(knowledge: Knowledge, title_key: str, text_key: str, coordinator: 
 
 
 def replies_for(result: MatchResult, knowledge: Knowledge) -> list[Attachment]:
-    """The cards that answer one question, in order. Safety first: acute danger comes before the
-    topic the rest of the message matches."""
+    """The cards that answer one question, in order.
+
+    Safety first, and in view: a message that signals acute danger gets one short card that starts with 112
+    and the plan's acute contacts. What else the message asked about is a button on it, one tap away: a second
+    card after it would scroll the chat past 112 (Teams shows the newest message at the bottom)."""
     topics = knowledge.topics
-    answer_ids = [knowledge.acute.topic] if result.acute else []
-    if result.confident and result.confident not in answer_ids and result.flow is None:
-        answer_ids.append(result.confident)
-    if answer_ids:
+    acute_id = knowledge.acute.topic
+    if result.acute:
+        return [answer_card(topics[acute_id], knowledge, lead=follow_up_buttons(result, knowledge))]
+    if result.confident and result.flow is None:
         also = [topics[t].topic for t in result.tied]
-        return [answer_card(topics[t], knowledge, also if t == result.confident else ()) for t in answer_ids]
+        return [answer_card(topics[result.confident], knowledge, also)]
     suggestions = [topics[t] for t in result.suggestions()]
     if result.decision is Decision.DID_YOU_MEAN:
         return [did_you_mean_card(knowledge, suggestions)]
     return [fallback_card(knowledge, suggestions)]
+
+
+def follow_up_buttons(result: MatchResult, knowledge: Knowledge) -> list[dict]:
+    """The guidance an acute message also asked for, as buttons for the acute card: the flow it triggers or the
+    topic it matched (and that topic's flow)."""
+    acute_id = knowledge.acute.topic
+    if result.flow is not None and result.flow in knowledge.flows:
+        return [flow_button(knowledge.flows[result.flow], knowledge, prefixed=True)]
+    if result.confident is None or result.confident == acute_id:
+        return []
+    topic = knowledge.topics[result.confident].topic
+    buttons = [topic_button(topic)]
+    if topic.flow and topic.flow in knowledge.flows:
+        buttons.append(flow_button(knowledge.flows[topic.flow], knowledge, prefixed=True))
+    return buttons
 
 
 def step_card(flow: ResolvedFlow, step: FlowStep, knowledge: Knowledge) -> Attachment:
@@ -218,23 +290,24 @@ def outcome_card(resolved: ResolvedOutcome, knowledge: Knowledge) -> Attachment:
     outcome = resolved.outcome
     body: list[dict] = []
     if outcome.kind == "acute":
-        body.append({"type": "Container", "style": "attention", "bleed": True,
-                     "items": [_text(knowledge.message("acute_banner"), weight="Bolder", size="Large")]})
+        body.append(_acute_banner(knowledge))
     body.append(_text(outcome.title, weight="Bolder", size="Medium"))
     if outcome.kind == "acute":
-        body.extend(contacts_section(resolved.contacts, knowledge))
+        body.extend(compact_contacts(resolved.contacts))
     body.append(_text(outcome.summary))
-    body.append(_text(knowledge.message("flow_do_heading"), weight="Bolder", spacing="Medium"))
+    if outcome.kind != "acute":  # the acute card goes straight on to its numbered steps: it must stay short
+        body.append(_text(knowledge.message("flow_do_heading"), weight="Bolder", spacing="Medium"))
     body.append(_text("\n".join(f"{i}. {step}" for i, step in enumerate(outcome.do, start=1))))
     if outcome.avoid:
         body.append(_text(knowledge.message("flow_avoid_heading"), weight="Bolder", spacing="Medium"))
         body.append(_text("\n".join(f"- {item}" for item in outcome.avoid)))
     if outcome.kind != "acute":
         body.extend(contacts_section(resolved.contacts, knowledge))
-    body.append(_text(f"{knowledge.message('source_prefix')} {resolved.source.title}, {outcome.source.section}",
-                      isSubtle=True, size="Small", spacing="Medium"))
+    body.append(_text(source_line(outcome.sources, knowledge, sections=outcome.kind != "acute"), isSubtle=True,
+                      size="Small", spacing="Medium"))
     body.append(feedback_row(outcome.id))
-    return _card(body, [topic_button(r) for r in resolved.related[:MAX_BUTTONS]])
+    limit = ACUTE_OUTCOME_BUTTONS if outcome.kind == "acute" else MAX_BUTTONS
+    return _card(body, [topic_button(r) for r in resolved.related[:limit]])
 
 
 def reminder_card(knowledge: Knowledge) -> Attachment:

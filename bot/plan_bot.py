@@ -159,13 +159,10 @@ class PlanBot(ActivityHandler):
             await turn_context.send_activity(MessageFactory.text(self._knowledge.message("fallback_empty")))
             return
         result = self._matcher.match(text)
-        if result.flow is not None:
-            if result.acute:
-                acute = self._knowledge.topics[self._knowledge.acute.topic]
-                await turn_context.send_activity(MessageFactory.attachment(cards.answer_card(acute, self._knowledge)))
+        if result.flow is not None and not result.acute:
             await self._start_flow(dialog_context, result.flow)
             return
-        await self._reply(turn_context, result)
+        await self._reply(turn_context, result)  # acute: one card, the flow a button on it
 
     async def _feedback(self, turn_context: TurnContext, value: dict) -> None:
         """👍/👎 under an answer: only the topic (or outcome) id and the vote are kept."""
@@ -230,7 +227,7 @@ class PlanBot(ActivityHandler):
     async def _reply(self, turn_context: TurnContext, result) -> None:
         if result.acute:
             self._record(turn_context, "answered", self._knowledge.acute.topic, "acute")
-        if result.confident:
+        if result.confident and result.flow is None:
             self._record(turn_context, "answered", result.confident, band_of(result.best.score))
         elif not result.acute:
             self._record(turn_context, "did_you_mean" if result.decision is Decision.DID_YOU_MEAN

@@ -26,8 +26,11 @@ def main(argv: list[str] | None = None) -> int:
             print(line, file=sys.stderr)
         print(f"{len(exc.errors)} error(s) in plan {args.plan!r}", file=sys.stderr)
         return 1
+    for line in knowledge.warnings:
+        print(f"warning: {line}", file=sys.stderr)
     print(f"OK: {knowledge.meta.municipality}: {len(knowledge.topics)} topics, "
-          f"{len(knowledge.contacts)} contacts, {len(knowledge.files)} files")
+          f"{len(knowledge.contacts)} contacts, {len(knowledge.files)} files"
+          + (f", {len(knowledge.warnings)} warning(s)" if knowledge.warnings else ""))
     return 0
 
 

@@ -6,6 +6,7 @@ Every error names the file, the line and the path to the bad value, e.g.
 from __future__ import annotations
 
 import os
+import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ import yaml
 from pydantic import ValidationError
 
 from .model import (
+    INHERITED_FLOW_FIELDS,
+    INHERITED_TOPIC_FIELDS,
     RESERVED_FALLBACK_PHRASES,
     AcuteSignals,
     Contact,
@@ -41,18 +44,23 @@ REQUIRED_MESSAGES = (
     "fallback_title", "fallback_text", "fallback_suggestions", "fallback_contact",
     "did_you_mean_title", "did_you_mean_text",
     "source_prefix", "contacts_heading", "related_heading", "acute_banner",
-    "error", "cancelled", "fallback_empty", "verified_prefix",
+    "error", "cancelled", "fallback_empty",
+    "contact_from_plan", "contact_from_plan_adopted", "contact_national", "contact_verified",
     "flow_choice_echo", "flow_hint", "flow_do_heading", "flow_avoid_heading", "flow_back_at_start",
     "flow_expired", "flow_resume", "flow_start_prefix",
     "reminder_refused", "reminder_preview", "reminder_send", "reminder_cancel", "reminder_cancelled",
     "reminder_started", "reminder_already", "reminder_report", "reminder_missing", "help_coordinator",
-    "notice_reminder_due", "notice_contacts_stale", "notice_revision_due",
+    "notice_reminder_due", "notice_contacts_stale", "notice_contacts_unconfirmed", "notice_revision_due",
     "privacy_reminder", "feedback_thanks", "stats_refused", "stats_title", "stats_questions_per_week",
     "stats_top_topics", "stats_not_answered", "stats_flows_started", "stats_flows_finished", "stats_feedback",
     "stats_note",
 )
 REQUIRED_COMMANDS = ("help", "cancel", "back", "restart")
-REQUIRED_ROLES = ("sparring", "acute")
+REQUIRED_ROLES = ("sparring", "acute", "underretning")
+# Roles a plan may leave out: the national contact stands in ("@politi" is 112 unless the plan names its police).
+DEFAULT_ROLES = {"politi": ("politi",)}
+# Roles that send staff to a contact: each of these contacts needs a way to reach it (`make check` warns).
+STAFF_ROLES = ("sparring", "acute", "underretning")
 
 
 class PlanError(Exception):
@@ -108,6 +116,7 @@ class _LineMap:
     def __init__(self, file: str):
         self.file = file
         self.lines: dict[tuple, int] = {}
+        self.broken: set[tuple[str, str]] = set()  # entries left out for a field error (see _salvage)
         self._constructor = yaml.SafeLoader("")
 
     def build(self, node: yaml.Node, path: tuple = ()) -> Any:
@@ -166,7 +175,48 @@ def _parse_file(path: Path) -> tuple[PlanFile | None, _LineMap, list[str]]:
             elif err["type"] == "missing":
                 message = "required field is missing"
             errors.append(f"{lines.where(loc)}: {message}")
-        return None, lines, errors
+        salvaged, broken = _salvage(raw, exc)
+        lines.broken = broken
+        return salvaged, lines, errors
+
+
+# Sections that are lists of entries with an id: an entry with a bad field is left out, the rest are kept.
+_ENTRY_SECTIONS = ("documents", "contacts", "topics", "flows")
+
+
+def _salvage(raw: dict, exc: ValidationError) -> tuple[PlanFile | None, set[tuple[str, str]]]:
+    """The file without the entries and sections that failed validation, so that the cross-references of
+    everything else are still checked: `make check` reports every error in one run.
+
+    Returns the salvaged file (None when a section the plan cannot do without is lost) and the (section, id) of
+    the entries left out, so that references to them are not reported as unknown as well."""
+    bad_sections: set[str] = set()
+    bad_entries: dict[str, set[int]] = {}
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        if not loc or loc[0] not in PlanFile.model_fields:
+            continue
+        if loc[0] in _ENTRY_SECTIONS and len(loc) > 1 and isinstance(loc[1], int):
+            bad_entries.setdefault(loc[0], set()).add(loc[1])
+        else:
+            bad_sections.add(loc[0])
+    kept: dict = {}
+    broken: set[tuple[str, str]] = set()
+    for section, value in raw.items():
+        if section not in PlanFile.model_fields or section in bad_sections:
+            continue
+        if section in bad_entries and isinstance(value, list):
+            for i in sorted(bad_entries[section]):
+                if isinstance(value[i], dict) and isinstance(value[i].get("id"), str):
+                    broken.add((section, value[i]["id"]))
+            value = [item for i, item in enumerate(value) if i not in bad_entries[section]]
+        kept[section] = value
+    if bad_sections & {"plan", "acute"}:
+        return None, broken
+    try:
+        return PlanFile.model_validate(kept), broken
+    except ValidationError:
+        return None, broken
 
 
 def resolve_plan_dir(plan: str) -> Path:
@@ -192,20 +242,37 @@ def load_plan(plan: str | os.PathLike, national_dir: Path = NATIONAL_DIR) -> Kno
         raise PlanError([f"{_display(plan_dir / 'plan.yaml')}:1: (top): a plan folder needs plan.yaml"])
     errors: list[str] = []
     layers = []
+    lost_file = False
+    broken: set[tuple[str, str]] = set()
     for layer_dir in (national_dir, plan_dir):
         parsed = []
         for path in sorted(layer_dir.glob("*.yaml")):
             data, lines, file_errors = _parse_file(path)
             errors.extend(file_errors)
-            if data is not None:
+            broken |= lines.broken
+            if data is None:
+                lost_file = True
+            else:
                 parsed.append((data, lines))
         layers.append(parsed)
-    if errors:
+    if lost_file:
+        # A file that could not be read at all: every reference into it would be reported as unknown.
         raise PlanError(errors)
-    knowledge = _merge_and_check(layers, errors)
+    cross: list[str] = []
+    knowledge = _merge_and_check(layers, cross)
+    errors.extend(e for e in cross if not _refers_to_broken(e, broken))
     if errors:
         raise PlanError(errors)
     return knowledge
+
+
+_UNKNOWN_REFERENCE = re.compile(r"unknown (contact|topic|flow|document) '([^']+)'")
+
+
+def _refers_to_broken(error: str, broken: set[tuple[str, str]]) -> bool:
+    """An "unknown X" error about an entry that exists but was left out for a field error (already reported)."""
+    match = _UNKNOWN_REFERENCE.search(error)
+    return bool(match) and (match.group(1) + "s", match.group(2)) in broken
 
 
 def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
@@ -235,6 +302,9 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
     acute: AcuteSignals | None = None
     acute_where: _Where | None = None
 
+    origin: dict[tuple[str, str], int] = {}  # 0: the national layer, 1: the municipality's folder
+    inherited = {"topics": INHERITED_TOPIC_FIELDS, "flows": INHERITED_FLOW_FIELDS}
+
     for layer_no, parsed in enumerate(layers):
         seen_in_layer: dict[tuple[str, str], _Entry] = {}
         for data, lines in parsed:
@@ -251,8 +321,13 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
                                       f"(also at {first.file}:{first.line})")
                         continue
                     seen_in_layer[key] = here
+                    if section in inherited and item.id in target:
+                        national = target[item.id]
+                        item = item.model_copy(update={f: getattr(national, f) for f in inherited[section]
+                                                       if f not in item.model_fields_set})
                     target[item.id] = item
                     where[key] = here
+                    origin[key] = layer_no
             for key, value in data.messages.items():
                 messages[key] = value
                 message_where[key] = lines.where(("messages", key))
@@ -297,19 +372,46 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             if contact_id not in contacts:
                 errors.append(f"{at.file}:{at.line}: {at.path}[{i}]: unknown contact {contact_id!r}")
 
+    national_documents = {d for d in documents if origin[("documents", d)] == 0}
+    meta = meta.model_copy(update={"roles": {**DEFAULT_ROLES, **meta.roles}})
+
+    def check_sources(sources, at: _Entry, national: bool, path: tuple = ()) -> None:
+        """Every cited document exists, and a national entry cites only national documents: a municipality's
+        plan is never the source of what every municipality's bot shows."""
+        for i, source in enumerate(sources):
+            here = at.at(*path, *(("source",) if i == 0 else ("more_sources", i - 1)), "document")
+            if source.document not in documents:
+                errors.append(f"{here}: unknown document {source.document!r}")
+            elif national and source.document not in national_documents:
+                errors.append(f"{here}: a national entry cites {source.document!r}, a municipality's document; "
+                              f"cite the law or the national body, and name the plans that list it in "
+                              f"source.listed_in")
+
     for role in REQUIRED_ROLES:
         if role not in meta.roles:
             errors.append(f"{meta_where}.roles: required role {role!r} is missing")
     for role, ids in meta.roles.items():
         check_contact_ids(ids, _Where(meta_where.file, meta_where.line, f"plan.roles.{role}"))
+    if meta.document is not None and meta.document not in documents:
+        errors.append(f"{meta_where}.document: unknown document {meta.document!r}")
+
+    warnings: list[str] = []
+    unreachable: dict[str, list[str]] = {}
+    for role in STAFF_ROLES:
+        for contact_id in meta.roles.get(role, ()):
+            contact = contacts.get(contact_id)
+            if contact is not None and not (contact.phone or contact.email or contact.url):
+                unreachable.setdefault(contact_id, []).append(role)
+    for contact_id, roles_of in unreachable.items():
+        warnings.append(f"{where[('contacts', contact_id)].at('id')}: contact {contact_id!r} "
+                        f"({contacts[contact_id].name}) has no phone, e-mail or URL, but staff are sent to it "
+                        f"(roles: {', '.join(roles_of)}); add how to reach it")
 
     for contact in contacts.values():
         for field_name in ("name", "description", "phone_label", "hours"):
             _check_reserved(getattr(contact, field_name), str(where[("contacts", contact.id)].at(field_name)),
                             errors)
-        if contact.source.document not in documents:
-            at = where[("contacts", contact.id)]
-            errors.append(f"{at.at('source', 'document')}: unknown document {contact.source.document!r}")
+        check_sources((contact.source,), where[("contacts", contact.id)], origin[("contacts", contact.id)] == 0)
 
     for contact in contacts.values():
         generated = _contact_topic(contact, contact_questions)
@@ -319,6 +421,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         else:
             topics[generated.id] = generated
             where[("topics", generated.id)] = where[("contacts", contact.id)]
+            origin[("topics", generated.id)] = origin[("contacts", contact.id)]
 
     resolved: dict[str, ResolvedTopic] = {}
     def resolve_contacts(refs, at: _Entry, path: tuple) -> list[Contact]:
@@ -348,8 +451,12 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
                 errors.append(f"{at.at('related', i)}: unknown topic {related!r}")
             elif related == topic.id:
                 errors.append(f"{at.at('related', i)}: a topic cannot be related to itself")
-        if topic.source.document not in documents:
-            errors.append(f"{at.at('source', 'document')}: unknown document {topic.source.document!r}")
+        if topic.kind != "contact":
+            check_sources(topic.sources, at, origin[("topics", topic.id)] == 0)
+        if topic.title is None:
+            errors.append(f"{at.at('id')}: topic {topic.id!r} needs a title")
+        if not topic.questions:
+            errors.append(f"{at.at('id')}: topic {topic.id!r} needs at least one question")
         if topic.flow is not None and topic.flow not in flows:
             errors.append(f"{at.at('flow')}: unknown flow {topic.flow!r}")
         for field_name in ("title", "answer", "points"):
@@ -368,8 +475,17 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
                 contacts=tuple(topic_contacts),
                 source=documents[topic.source.document],
                 related=related_topics,
+                sources=tuple(documents[s.document] for s in topic.sources),
             )
 
+    for flow in flows.values():
+        at = where[("flows", flow.id)]
+        if flow.title is None:
+            errors.append(f"{at.at('id')}: flow {flow.id!r} needs a title")
+        if not flow.triggers:
+            errors.append(f"{at.at('id')}: flow {flow.id!r} needs at least one trigger")
+        for i, outcome in enumerate(flow.outcomes):
+            check_sources(outcome.sources, at, origin[("flows", flow.id)] == 0, ("outcomes", i))
     resolved_flows = {flow.id: _check_flow(flow, where[("flows", flow.id)], resolve_contacts, topics,
                                             documents, errors) for flow in flows.values()}
 
@@ -427,6 +543,8 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         flows=Knowledge.freeze(resolved_flows),
         reminder=resolved_reminder,
         files=tuple(lines.file for parsed in layers for _, lines in parsed),
+        national_documents=frozenset(national_documents),
+        warnings=tuple(warnings),
     )
 
 
@@ -498,17 +616,16 @@ def _check_flow(flow: Flow, at: _Entry, resolve_contacts, topics: dict, document
         for i, related in enumerate(outcome.related):
             if related not in topics:
                 errors.append(f"{o_at.at('related', i)}: unknown topic {related!r}")
-        if outcome.source.document not in documents:
-            errors.append(f"{o_at.at('source', 'document')}: unknown document {outcome.source.document!r}")
         for field_name in ("title", "summary", "do", "avoid"):
             value = getattr(outcome, field_name)
             for i, text in enumerate(value if isinstance(value, tuple) else (value,)):
                 path = (field_name, i) if isinstance(value, tuple) else (field_name,)
                 _check_reserved(text, str(o_at.at(*path)), errors)
-        if outcome.source.document in documents:
+        if all(s.document in documents for s in outcome.sources):
             outcomes[outcome.id] = ResolvedOutcome(
                 outcome=outcome, contacts=tuple(found), source=documents[outcome.source.document],
-                related=tuple(topics[r] for r in outcome.related if r in topics))
+                related=tuple(topics[r] for r in outcome.related if r in topics),
+                sources=tuple(documents[s.document] for s in outcome.sources))
     return ResolvedFlow(flow=flow, steps=Knowledge.freeze(steps), outcomes=Knowledge.freeze(outcomes))
 
 

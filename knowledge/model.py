@@ -57,10 +57,14 @@ class _Frozen(BaseModel):
 
 
 class Source(_Frozen):
-    """Where a fact comes from: a document id (documents.yaml) and its section."""
+    """Where a fact comes from: a document id (documents.yaml) and its section.
+
+    A national fact is cited to the law or the national body itself; `listed_in` records which
+    municipalities' plans happen to list it (the plan ids), for the vidensteam. It is never shown."""
 
     document: Id
     section: ShortText
+    listed_in: tuple[Id, ...] = ()
 
 
 class Document(_Frozen):
@@ -81,7 +85,8 @@ class Contact(_Frozen):
     email: Email | None = None
     url: Url | None = None
     hours: ShortText | None = None
-    verified: dt.date
+    # The day the municipality confirmed the number; unset until it does (the shipped plans never did).
+    verified: dt.date | None = None
     source: Source
 
     @property
@@ -93,11 +98,22 @@ class Contact(_Frozen):
 
 
 TopicKind = Literal["fact", "situation", "acute", "contact"]
+# What a municipal replacement of a national topic or flow keeps from it when it leaves the field out.
+INHERITED_TOPIC_FIELDS = ("title", "button", "kind", "priority", "questions", "keywords", "signals", "flow",
+                          "related", "audience")
+INHERITED_FLOW_FIELDS = ("title", "button", "triggers", "audience")
+# Whom a topic or flow is for: a message about a child never gets an "adult" answer (and the reverse).
+Audience = Literal["any", "child", "adult"]
 
 
 class Topic(_Frozen):
+    """A question staff ask and its answer card. A municipality's topic with a national topic's id replaces
+    it; what is left out of the municipal version that only finds the topic (title, button, kind, priority,
+    questions, keywords, signals, flow, related, audience) is taken from the national one. The text, contacts
+    and source never are: they come from the municipality's own plan."""
+
     id: Id
-    title: ShortText
+    title: ShortText | None = None
     # A short label for buttons (Teams cuts button text at about 40 characters); defaults to the title.
     button: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None = None
     kind: TopicKind = "fact"
@@ -105,7 +121,7 @@ class Topic(_Frozen):
     priority: int = Field(default=0, ge=0, le=9)
     answer: Text
     points: tuple[ShortText, ...] = ()
-    questions: tuple[ShortText, ...] = Field(min_length=1)
+    questions: tuple[ShortText, ...] = ()
     keywords: tuple[Keyword, ...] = ()
     # The guided flow a situation answer offers to start (a button on the card).
     flow: Id | None = None
@@ -113,7 +129,14 @@ class Topic(_Frozen):
     signals: tuple[tuple[Keyword, ...], ...] = ()
     contacts: tuple[ContactRef, ...] = ()
     related: tuple[Id, ...] = ()
+    audience: Audience = "any"
     source: Source
+    # Further documents the points come from, shown on the source line after `source`.
+    more_sources: tuple[Source, ...] = ()
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return (self.source, *self.more_sources)
 
 
 class FlowChoice(_Frozen):
@@ -143,18 +166,25 @@ class FlowOutcome(_Frozen):
     contacts: tuple[ContactRef, ...] = ()
     related: tuple[Id, ...] = ()
     source: Source
+    more_sources: tuple[Source, ...] = ()
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return (self.source, *self.more_sources)
 
 
 class Flow(_Frozen):
-    """A guided flow: steps with choices that end in an outcome (an action card)."""
+    """A guided flow: steps with choices that end in an outcome (an action card). A municipality's flow with a
+    national flow's id replaces it; title, button, triggers and audience may be left out to keep the national ones."""
 
     id: Id
-    title: ShortText
+    title: ShortText | None = None
     button: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None = None
-    triggers: tuple[ShortText, ...] = Field(min_length=1)
+    triggers: tuple[ShortText, ...] = ()
     start: Id
     steps: tuple[FlowStep, ...] = Field(min_length=1)
     outcomes: tuple[FlowOutcome, ...] = Field(min_length=1)
+    audience: Audience = "any"
 
 
 class Reminder(_Frozen):
@@ -177,6 +207,8 @@ class PlanMeta(_Frozen):
     title: ShortText
     adopted: dt.date | None = None
     url: Url | None = None
+    # The plan's own entry in the folder's documents.yaml: contact cards say they come from it.
+    document: Id | None = None
     roles: dict[Key, tuple[Id, ...]]
 
 
@@ -235,6 +267,7 @@ class ResolvedTopic:
     contacts: tuple[Contact, ...]
     source: Document
     related: tuple[Topic, ...]
+    sources: tuple[Document, ...] = ()  # the source and the more_sources, in order
 
     @property
     def id(self) -> str:
@@ -247,6 +280,7 @@ class ResolvedOutcome:
     contacts: tuple[Contact, ...]
     source: Document
     related: tuple[Topic, ...]
+    sources: tuple[Document, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -289,6 +323,14 @@ class Knowledge:
     flows: Mapping[str, ResolvedFlow] = field(default_factory=dict)
     reminder: ResolvedReminder | None = None
     files: tuple[str, ...] = field(default=())
+    # Documents of the national layer (the rest are the municipality's own).
+    national_documents: frozenset[str] = frozenset()
+    # Problems that do not stop the bot but that the vidensteam should fix (`make check` prints them).
+    warnings: tuple[str, ...] = ()
+
+    def is_national(self, document_id: str) -> bool:
+        """True for a document of the national layer: the law, a national body, a national guide."""
+        return document_id in self.national_documents
 
     def role(self, name: str) -> tuple[Contact, ...]:
         """The contacts the plan names for a role such as 'sparring' or 'acute'."""

@@ -65,13 +65,14 @@ async def test_each_plan_answers_its_own_contact_number(aiohttp_client, connecto
 
 
 async def test_both_plans_answer_the_nsk_definition(aiohttp_client, connector, tmp_path):
-    for plan in ("holstebro", "albertslund"):
+    # Each in its own plan's definition: Holstebro the national action plan's, Albertslund SIRI's.
+    for plan, word in (("holstebro", "livsudfoldelse"), ("albertslund", "regulere")):
         settings = Settings.from_env({"DATA_DIR": str(tmp_path / plan), "PLAN": plan, "PLAYGROUND": "0"})
         client = await aiohttp_client(await create_app(settings))
         response = await client.post("/api/messages", json=message("Hvad er negativ social kontrol?",
                                                                     connector.url, conversation=plan))
         assert response.status == 200
-        assert "livsudfoldelse" in card_text(card_of(connector.replies(plan)[0]))
+        assert word in card_text(card_of(connector.replies(plan)[0]))
 
 
 async def test_acute_danger_puts_police_first(ask):

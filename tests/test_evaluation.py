@@ -25,6 +25,7 @@ async def test_tuning_part_keeps_its_figures_and_full_acute_recall(plan):
     assert score.right / score.in_scope >= 0.94
     assert score.rejected / score.oos >= 0.95
     assert score.acute_first == score.acute and score.false_alarms == 0
+    assert score.names_other == 0  # each bot shows its own plan: no reply names the other municipality
 
 
 @pytest.mark.parametrize("plan", shipped_plans())
@@ -33,3 +34,4 @@ async def test_held_back_part_keeps_full_acute_recall_and_does_not_regress(plan)
     assert score.acute_first == score.acute and score.false_alarms == 0
     assert score.right / score.in_scope >= HELD_BACK_FLOOR["top1"]
     assert score.rejected / score.oos >= HELD_BACK_FLOOR["rejection"]
+    assert score.names_other == 0

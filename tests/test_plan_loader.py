@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -52,19 +53,104 @@ def test_loaded_plan_is_frozen():
         topic.title = "changed"  # type: ignore[misc]
 
 
-def test_every_contact_has_a_verified_date_and_every_topic_a_source():
+def test_every_topic_has_a_source_and_no_shipped_contact_claims_a_verification():
+    """The shipped plans' numbers were never confirmed by the municipalities: none may say it was."""
     for plan in shipped_plans():
         knowledge = load_plan(plan)
-        assert all(c.verified for c in knowledge.contacts.values())
         assert all(t.source.title and t.topic.source.section for t in knowledge.topics.values())
+        assert [c.id for c in knowledge.contacts.values() if c.verified is not None] == []
 
 
 def test_municipality_replaces_national_entry_by_id():
     holstebro = load_plan("holstebro")
     albertslund = load_plan("albertslund")
-    assert holstebro.contacts["politi"].name == "Midt- og Vestjyllands Politi"
-    assert albertslund.contacts["politi"].name == "Politiet"
+    assert holstebro.contacts["politi"].name.startswith("Midt- og Vestjyllands Politi")
+    assert albertslund.contacts["politi"].name == "Politiet – 112"
     assert "Albertslund" in albertslund.topics["action-cards"].topic.title
+
+
+def test_a_municipal_replacement_keeps_the_national_questions_but_never_its_text():
+    national = load_plan("holstebro").topics["samtale-barn"].topic  # Holstebro replaces it too
+    albertslund = load_plan("albertslund").topics["samtale-barn"].topic
+    assert albertslund.questions == national.questions and albertslund.title == national.title
+    assert albertslund.answer != national.answer
+    assert albertslund.source.document == "albertslund-beredskabsplan"
+
+
+@pytest.mark.parametrize("plan", shipped_plans())
+def test_national_entries_cite_only_national_documents(plan):
+    """Each bot shows its own plan: what every bot shows (the national layer) never cites a municipality's plan."""
+    from knowledge.loader import NATIONAL_DIR
+    import yaml
+    knowledge = load_plan(plan)
+    assert {"holstebro-beredskabsplan", "albertslund-beredskabsplan"}.isdisjoint(knowledge.national_documents)
+    for path in NATIONAL_DIR.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        assert "holstebro-beredskabsplan" not in text and "albertslund-beredskabsplan" not in text, path.name
+        data = yaml.safe_load(text) or {}
+        for entry in [*data.get("topics", ()), *data.get("contacts", ()),
+                      *(o for f in data.get("flows", ()) for o in f["outcomes"])]:
+            for source in (entry["source"], *entry.get("more_sources", ())):
+                assert source["document"] in knowledge.national_documents, (path.name, entry["id"])
+
+
+def test_a_national_entry_that_cites_a_municipal_plan_is_an_error(tmp_path):
+    national = tmp_path / "national"
+    shutil.copytree(KNOWLEDGE_DIR / "national", national)
+    contacts = national / "contacts.yaml"
+    contacts.write_text(contacts.read_text(encoding="utf-8").replace(
+        'source: {document: lokk, section: "Anonym rådgivning", listed_in: [holstebro]}',
+        'source: {document: holstebro-beredskabsplan, section: "Kontakt"}'), encoding="utf-8")
+    with pytest.raises(PlanError) as error:
+        load_plan("holstebro", national_dir=national)
+    assert any("contacts.yaml:" in e and "a national entry cites 'holstebro-beredskabsplan'" in e
+               for e in error.value.errors), error.value.errors
+
+
+def test_a_third_municipality_with_only_its_own_folder_inherits_no_plan_s_procedures(tmp_path):
+    """Only the national layer beside it: no card names Holstebro, Albertslund, SSP or the vidensteam."""
+    folder = tmp_path / "tredje"
+    folder.mkdir()
+    (folder / "plan.yaml").write_text(textwrap.dedent("""\
+        plan:
+          id: tredje
+          municipality: Tredje Kommune
+          title: Beredskabsplan
+          document: tredje-plan
+          roles: {sparring: [raadgivning], acute: [politi], underretning: [raadgivning]}
+        documents:
+          - {id: tredje-plan, title: Tredje Kommunes beredskabsplan, publisher: Tredje Kommune}
+        contacts:
+          - id: raadgivning
+            name: Rådgivningen, Tredje Kommune
+            phone: "12 34 56 78"
+            source: {document: tredje-plan, section: Kontakt}
+        """), encoding="utf-8")
+    knowledge = load_plan(folder)
+    shown = []
+    for topic in knowledge.topics.values():
+        shown += [topic.topic.title, topic.topic.answer, *topic.topic.points, *(d.title for d in topic.sources),
+                  *(c.name for c in topic.contacts)]
+    for flow in knowledge.flows.values():
+        for outcome in flow.outcomes.values():
+            o = outcome.outcome
+            shown += [o.title, o.summary, *o.do, *o.avoid, *(d.title for d in outcome.sources),
+                      *(c.name for c in outcome.contacts)]
+        shown += [step.question for step in flow.steps.values()]
+    shown += list(knowledge.messages.values())
+    text = "\n".join(shown)
+    for other in ("Holstebro", "Albertslund", "SSP", "vidensteam", "Familieafsnittet", "Familiesektionen"):
+        assert other.lower() not in text.lower(), other
+
+
+def test_make_check_warns_about_contacts_staff_are_sent_to_but_cannot_reach():
+    result = subprocess.run([sys.executable, "-m", "knowledge", "check", "holstebro"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0 and result.stdout.startswith("OK: Holstebro Kommune")
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert any("'ssp-holstebro'" in w and "sparring" in w and "acute" in w for w in warnings), result.stderr
+    assert any("'vidensteam-holstebro'" in w for w in warnings), result.stderr
+    assert len(warnings) == 2
 
 
 def test_unknown_contact_in_card_fails_with_file_and_line(plan_dir):
@@ -90,14 +176,27 @@ def _rel(path: Path) -> str:
 
 
 def test_every_error_is_reported_at_once(plan_dir):
+    """Field errors and cross-reference errors in one run (the vidensteam fixes them all at once)."""
     contacts = plan_dir / "contacts.yaml"
-    text = contacts.read_text(encoding="utf-8")
-    text = text.replace('"96 11 53 70"', '"12"').replace("verified: 2026-11-22", "verified: yesterday", 1)
-    contacts.write_text(text + "    colour: blue\n", encoding="utf-8")
+    text = contacts.read_text(encoding="utf-8").replace('"96 11 53 70"', '"12"')
+    contacts.write_text(text + "    verified: yesterday\n    colour: blue\n", encoding="utf-8")
+    topics = plan_dir / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace(
+        "contacts: [ssp-holstebro, vidensteam-holstebro]", "contacts: [ssp-holstebro, nobody-here]", 1),
+        encoding="utf-8")
     errors = _errors(plan_dir)
-    assert len(errors) == 3
+    assert len(errors) == 4, errors
+    assert any("contacts[1].phone" in e and "'12'" in e for e in errors)
     assert any("unknown field" in e and "colour" in e for e in errors)
     assert any("verified" in e for e in errors)
+    assert any("topics.yaml:" in e and "unknown contact 'nobody-here'" in e for e in errors)
+
+
+def test_a_reference_to_an_entry_with_a_field_error_is_not_reported_twice(plan_dir):
+    contacts = plan_dir / "contacts.yaml"
+    contacts.write_text(contacts.read_text(encoding="utf-8").replace('"96 11 53 70"', '"12"'), encoding="utf-8")
+    errors = _errors(plan_dir)  # familiesektionen is used by topics, but is only reported for its phone
+    assert len(errors) == 1 and "contacts[1].phone" in errors[0]
 
 
 def test_yaml_syntax_error_names_the_line(plan_dir):

@@ -42,11 +42,24 @@ def test_question_typed_in_the_playground_shows_its_card_and_buttons_work(tmp_pa
         assert seen["button"] and seen["after"] != seen["answer"] and "Kilde:" in seen["after"]
         # A guided flow: typed trigger, then its first button ("Ja": acute danger) in the Playground.
         result = run_node(ROOT / "tests" / "e2e" / "playground.js", address,
-                          "Jeg er bekymret for et barn", "akut fare for barnet", "")
+                          "Jeg er bekymret for et barn", "er barnet i fare", "")
         assert result.returncode == 0, result.stderr[-2000:]
         seen = json.loads(result.stdout.strip().splitlines()[-1])
-        assert seen["button"] == "Ja"
+        assert seen["button"] == "Ja / ved ikke"
         assert seen["after"].startswith("Ved akut fare") and "112" in seen["after"]
+        # Acute danger stays in view on a 1366×768 laptop: the chat scrolls to the newest card, and what shows
+        # without scrolling starts with 112 and the plan's acute contacts - also after tapping through to the flow.
+        result = run_node(ROOT / "tests" / "e2e" / "acute_view.js", address,
+                          "Jeg er bekymret for et barn, hendes far har truet med at slå hende ihjel",
+                          str(tmp_path / "acute.png"), "Start guiden: Bekymret for et barn")
+        assert result.returncode == 0, result.stderr[-2000:]
+        view = json.loads(result.stdout.strip().splitlines()[-1])
+        lines = view["first"]["lines"]
+        assert lines[0]["text"] == "Ved akut fare: ring 112 nu."
+        must_show = [line for line in lines if "112" in line["text"] or "SSP" in line["text"]]
+        assert must_show and all(line["visible"] for line in must_show), view["first"]
+        assert all(line["visible"] for line in lines), view["first"]  # the whole card is on screen
+        assert view["after"]["lines"], view
     finally:
         os.killpg(bot.pid, signal.SIGTERM)
         bot.wait(timeout=20)

@@ -46,11 +46,10 @@ async def test_canaries_never_reach_data_dir_or_the_logs(bot, connector, tmp_pat
     await bot.post("/api/messages", json=conversation_update(connector.url, conv, members=["28:bot-id"]))
     await _say(bot, connector, f"Hvad er negativ social kontrol? {CANARY}", conv, user_name=name)
     await _say(bot, connector, f"{CANARY} ukendt spørgsmål om kantinen", conv, user_name=name)
-    await _say(bot, connector, "Jeg er bekymret for et barn", conv, user_name=name)
+    await _say(bot, connector, "Jeg er bekymret for en voksen", conv, user_name=name)
     await _say(bot, connector, f"hun hedder {CANARY} og hvad er tegnene", conv, user_name=name)  # mid-flow question
     await _say(bot, connector, "nej", conv, user_name=name)
-    await _say(bot, connector, f"ja {CANARY}", conv, user_name=name)
-    replies = await _say(bot, connector, "ja", conv, user_name=name)
+    replies = await _say(bot, connector, f"ja {CANARY}", conv, user_name=name)
     card = card_of(replies[-1])
     feedback = next(a for block in card["body"] if block.get("type") == "ActionSet" for a in block["actions"])
     await _say(bot, connector, "", conv, value=feedback["data"], user_name=name)
@@ -98,7 +97,7 @@ def test_personal_data_guard(text, personal):
 async def test_cpr_in_a_question_gets_the_reminder_then_the_answer(bot, connector):
     replies = await _say(bot, connector, "Eleven har CPR 010203-1234 - hvad er tegnene?")
     assert "personoplysninger" in replies[0]["text"]
-    assert "dobbeltliv" in card_text(card_of(replies[1]))
+    assert "frihed" in card_text(card_of(replies[1]))  # the signs, from the national documents
 
 
 async def test_statistics_card_for_coordinators_with_small_counts_suppressed(bot, connector):

@@ -264,19 +264,40 @@ from bot.notices import due_notices  # noqa: E402
 from knowledge import load_plan  # noqa: E402
 
 
+def _reminder_notices(notices):
+    return [k for k, _ in notices if k.startswith("reminder")]
+
+
 def test_reminder_is_due_after_its_date_until_a_broadcast_that_year():
     knowledge = load_plan("holstebro")  # due 09-01
-    assert [k for k, _ in due_notices(knowledge, dt.date(2026, 8, 31), None)] == []
-    assert [k for k, _ in due_notices(knowledge, dt.date(2026, 9, 2), None)] == ["reminder-2026"]
-    assert due_notices(knowledge, dt.date(2026, 9, 2), last_broadcast=dt.date(2026, 9, 1)) == []
-    assert [k for k, _ in due_notices(knowledge, dt.date(2027, 9, 2), dt.date(2026, 9, 1))] == ["reminder-2027"]
+    assert _reminder_notices(due_notices(knowledge, dt.date(2026, 8, 31), None)) == []
+    assert _reminder_notices(due_notices(knowledge, dt.date(2026, 9, 2), None)) == ["reminder-2026"]
+    assert _reminder_notices(due_notices(knowledge, dt.date(2026, 9, 2), last_broadcast=dt.date(2026, 9, 1))) == []
+    assert _reminder_notices(due_notices(knowledge, dt.date(2027, 9, 2), dt.date(2026, 9, 1))) == ["reminder-2027"]
 
 
-def test_contacts_not_verified_for_12_months_are_named():
-    knowledge = load_plan("holstebro")  # every contact verified 2026-11-22
+def test_the_freshness_notice_says_the_shipped_numbers_were_never_confirmed():
+    knowledge = load_plan("holstebro")  # no contact carries a verification
+    notices = dict(due_notices(knowledge, dt.date(2026, 12, 1), dt.date(2026, 9, 1)))
+    unconfirmed = next(text for key, text in notices.items() if key.startswith("unconfirmed-contacts"))
+    assert "Familiesektionen, Holstebro Kommune" in unconfirmed and "aldrig bekræftet" in unconfirmed
+    assert "Lokk" not in unconfirmed  # national numbers are the national layer's to confirm
+    assert not any(key.startswith("stale-contacts") for key in notices)
+
+
+def test_contacts_confirmed_more_than_12_months_ago_are_named(tmp_path):
+    import shutil
+    from knowledge.loader import KNOWLEDGE_DIR
+    shutil.copytree(KNOWLEDGE_DIR / "holstebro", tmp_path / "plan")
+    contacts = tmp_path / "plan" / "contacts.yaml"
+    contacts.write_text(contacts.read_text(encoding="utf-8").replace(
+        '    phone: "96 11 53 70"\n', '    phone: "96 11 53 70"\n    verified: 2026-11-22\n'), encoding="utf-8")
+    knowledge = load_plan(tmp_path / "plan")
     notices = dict(due_notices(knowledge, dt.date(2027, 11, 24), dt.date(2027, 9, 1)))
     stale = next(text for key, text in notices.items() if key.startswith("stale-contacts"))
     assert "Familiesektionen, Holstebro Kommune" in stale and "12 måneder" in stale
+    unconfirmed = next(text for key, text in notices.items() if key.startswith("unconfirmed-contacts"))
+    assert "Familiesektionen" not in unconfirmed
 
 
 def test_four_yearly_revision_is_due_four_years_after_adoption():
