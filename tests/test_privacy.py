@@ -100,6 +100,127 @@ async def test_cpr_in_a_question_gets_the_reminder_then_the_answer(bot, connecto
     assert "frihed" in card_text(card_of(replies[1]))  # the signs, from the national documents
 
 
+# Names are personal data too (issue 12, point 11). Plans are loaded once: the guard reads every word of them.
+@pytest.fixture(scope="module")
+def guards():
+    return [PersonalDataGuard(load_plan(plan)) for plan in ("holstebro", "albertslund")]
+
+
+DANISH_NAMES = ["Mette", "Mads", "Noah", "Ida", "Emil", "Sofie", "Frederik", "Anna", "Oliver", "Lucas"]
+MINORITY_NAMES = ["Fatima", "Mohammed", "Ahmad", "Zeynep", "Mehmet", "Ayşe", "Yasmin", "Hussein", "Shirin", "Reza",
+                  "Imran", "Ayesha", "Hodan", "Abdirahman", "Rojin", "Dilan", "Zahra", "Mursal"]
+
+
+@pytest.mark.parametrize("name", DANISH_NAMES + MINORITY_NAMES)
+def test_a_pupils_first_name_gets_the_reminder(guards, name):
+    for guard in guards:
+        assert guard.looks_personal(f"{name} fra 7.b er bange for sin far, hvad gør jeg")
+        assert guard.looks_personal(f"Hvad gør jeg, hvis {name} bliver truet af sin bror?")
+
+
+@pytest.mark.parametrize("text", [
+    "fatima fra 7b er bange for sin far",
+    "mohammed bliver kontrolleret af sin bror",
+    "zeynep på 14 skal giftes i tyrkiet",
+    "min elev mette må ikke gå til svømning",
+    "hodan i 8. klasse skal sendes ud af landet",
+])
+def test_a_name_in_lower_case_chat_gets_the_reminder(guards, text):
+    assert all(guard.looks_personal(text) for guard in guards)
+
+
+@pytest.mark.parametrize("text", [
+    "hans telefon er taget af hans far",
+    "Hans far tager hans telefon",
+    "hun vil ikke bo hos sin far",
+    "Bo hos sin mor, må hun det?",
+    "hvor mange timer per elev",
+    "Per telefon eller på mail?",
+    "hun skal tage sig af sine søskende",
+    "Sig det til lederen",
+    "hun hørte en lærke synge",
+    "de arbejder på en mark",
+    "held og lykke med samtalen",
+    "hun skal giftes i maj eller i august",
+    "han vil have fred og ro",
+    "Mette fra SSP siger det er ok",
+])
+def test_hans_as_a_pronoun_is_not_a_name(guards, text):
+    """Everyday Danish words that are also first names: hans, bo, per, sig, lærke, mark, lykke, maj, fred ..."""
+    assert not any(guard.looks_personal(text) for guard in guards)
+
+
+def test_hans_with_a_class_is_a_name(guards):
+    assert all(guard.names("Hans fra 7.b er bange for sin far") == ("Hans",) for guard in guards)
+
+
+@pytest.mark.parametrize("text", [
+    "eleven bor i Holstebro og familien er fra Syrien",
+    "Vi er i Albertslund Kommune, skal jeg ringe til Lokk eller RED?",
+    "familien kommer fra Irak, Iran eller Tyrkiet",
+    "Hvad gør jeg i Odense eller Aarhus?",
+    "hun tager til Jordan i sommerferien",
+    "hun skal sendes til Mogadishu",
+    "de skriver sammen på TikTok og WhatsApp",
+    "kan VISO eller Politiet hjælpe?",
+])
+def test_place_and_contact_names_are_not_person_names(guards, text):
+    assert not any(guard.looks_personal(text) for guard in guards)
+
+
+@pytest.mark.parametrize("plan", ["holstebro", "albertslund"])
+def test_no_word_of_the_plan_is_a_person_name(plan):
+    """Every topic's title, questions and keywords, and every contact's name and alias, is the plan's own."""
+    knowledge = load_plan(plan)
+    guard = PersonalDataGuard(knowledge)
+    texts = [t for r in knowledge.topics.values() for t in (r.topic.title, *r.topic.questions, *r.topic.keywords)]
+    texts += [f"Kan jeg ringe til {name}?" for c in knowledge.contacts.values() for name in (c.name, *c.aliases)]
+    assert [t for t in texts if guard.names(t)] == []
+
+
+@pytest.mark.parametrize("text", [
+    "må jeg give en elev panodil",  # a word after "elev", but no name
+    "dansklæreren fra 7.b siger at hun er bange",  # a compound before a class
+    "en pign fra 7b er bange",  # a slip for "pige"
+])
+def test_an_unknown_word_is_a_name_only_where_only_a_name_fits(guards, text):
+    assert not any(guard.looks_personal(text) for guard in guards)
+
+
+@pytest.mark.parametrize("text,redacted", [
+    ("Fatima fra 7.b er bange for sin far", "  fra 7.b er bange for sin far"),
+    ("Mette Hansen er bange", "  er bange"),
+    ("Hvad gør jeg, hvis Ahmad Hassan truer sin søster?", "Hvad gør jeg, hvis   truer sin søster?"),
+    ("Fatimas far truer hende", "  far truer hende"),
+    ("hans mail er ali.hassan@gmail.com", "hans mail er  "),
+])
+def test_the_name_and_surname_are_redacted(guards, text, redacted):
+    assert all(guard.redact(text) == redacted for guard in guards)
+
+
+def test_the_evaluation_questions_hold_almost_no_names(guards):
+    """No evaluation question names a citizen: the name reminder is a false alarm on any of them."""
+    from benchmarks.privacy_names import eval_questions
+    for plan, guard in zip(("holstebro", "albertslund"), guards):
+        questions = eval_questions(plan)
+        assert len([q for q in questions if guard.names(q)]) <= len(questions) // 500  # 0.2 % at most
+
+
+async def test_the_name_is_removed_before_matching(bot, connector, tmp_path, caplog, monkeypatch):
+    from knowledge.matcher import Matcher
+    asked = []
+    match = Matcher.match
+    monkeypatch.setattr(Matcher, "match", lambda self, text, *a, **k: asked.append(text) or match(self, text, *a, **k))
+    caplog.set_level(logging.DEBUG)
+    replies = await _say(bot, connector, "Fatima fra 7.b er bange for sin far, hvad gør jeg")
+    assert replies[0]["text"] == load_plan("holstebro").message("privacy_reminder")
+    assert len(replies) > 1 and asked and all("Fatima" not in text and "7.b" in text for text in asked)
+    await bot.close()
+    stored = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
+    assert b"Fatima" not in stored
+    assert not any("Fatima" in f"{r.getMessage()} {r.args}" for r in caplog.records)
+
+
 async def test_statistics_card_for_coordinators_with_small_counts_suppressed(bot, connector):
     for _ in range(6):
         await _say(bot, connector, "Hvad er negativ social kontrol?")
