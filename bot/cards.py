@@ -6,6 +6,7 @@ by the Playground.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Iterable
 
 from botbuilder.core import CardFactory
@@ -204,7 +205,7 @@ def fallback_card(knowledge: Knowledge, suggestions: Iterable[ResolvedTopic]) ->
     names = " / ".join(c.name for c in sparring)
     body = [
         _text(knowledge.message("fallback_title"), weight="Bolder", size="Medium"),
-        _text(knowledge.message("fallback_text", contact=names)),
+        _text(knowledge.message("fallback_text", contact=names, municipality=knowledge.meta.municipality)),
     ]
     suggestions = list(suggestions)[:3]
     if suggestions:
@@ -321,10 +322,24 @@ def reminder_card(knowledge: Knowledge) -> Attachment:
     return _card(body, [topic_button(t) for t in resolved.topics[:MAX_BUTTONS]])
 
 
+def conversations(count: int, knowledge: Knowledge) -> str:
+    """'1 samtale', '3 samtaler': a number of conversations in the plan's words."""
+    return knowledge.message("conversations_one" if count == 1 else "conversations_many", count=str(count))
+
+
+def reason_text(reason: str, knowledge: Knowledge) -> str:
+    """Why a conversation could not be reached, in words ("http-404" is "chatten findes ikke længere")."""
+    key = "reason_" + reason.replace("-", "_")
+    if key in knowledge.messages:
+        return knowledge.message(key)
+    return knowledge.message("reason_other", code=reason.removeprefix("http-"))
+
+
 def reminder_preview_card(knowledge: Knowledge, count: int, token: str) -> Attachment:
     """What the coordinator sees before sending: the reminder, how many get it, Send / Annuller."""
     preview = reminder_card(knowledge).content
-    body = [_text(knowledge.message("reminder_preview", count=str(count)), isSubtle=True),
+    body = [_text(knowledge.message("reminder_preview", conversations=conversations(count, knowledge)),
+                  isSubtle=True),
             {"type": "Container", "style": "emphasis", "items": preview["body"]}]
     actions = [
         {"type": "Action.Submit", "title": knowledge.message("reminder_send"),
@@ -335,8 +350,18 @@ def reminder_preview_card(knowledge: Knowledge, count: int, token: str) -> Attac
     return _card(body, actions)
 
 
+def _week_label(key: str, knowledge: Knowledge) -> str:
+    """An ISO week key ("2026-W49") as Danish staff read it: "Uge 49 (30.11.–06.12.2026)"."""
+    year, week = key.split("-W")
+    monday = dt.date.fromisocalendar(int(year), int(week), 1)
+    sunday = monday + dt.timedelta(days=6)
+    return knowledge.message("stats_week", week=str(int(week)), start=monday.strftime("%d.%m."),
+                             end=sunday.strftime("%d.%m.%Y"))
+
+
 def stats_card(stats, knowledge: Knowledge) -> Attachment:
-    """The coordinator's anonymous statistics; every count under 5 is shown as "<5"."""
+    """The coordinator's anonymous statistics, in words: the period, topics, guides and their outcomes by their
+    titles; every count under 5 is shown as "<5"."""
     from .usage import shown
 
     def facts(pairs) -> dict:
@@ -347,13 +372,33 @@ def stats_card(stats, knowledge: Knowledge) -> Attachment:
         return _text(knowledge.message(key), weight="Bolder", spacing="Medium")
 
     topic_title = {t: r.topic.title for t, r in knowledge.topics.items()}
+    flows = knowledge.flows
+
+    def flow_title(flow_id: str) -> str:
+        return flows[flow_id].flow.title if flow_id in flows else flow_id
+
+    def outcome_title(key: str) -> str:
+        flow_id, _, outcome_id = key.partition(":")
+        if outcome_id == "afbrudt":
+            outcome = knowledge.message("stats_abandoned")
+        elif flow_id in flows and outcome_id in flows[flow_id].outcomes:
+            outcome = flows[flow_id].outcomes[outcome_id].outcome.title
+        else:
+            outcome = outcome_id
+        return f"{flow_title(flow_id)}: {outcome}"
+
+    period = (knowledge.message("stats_period", start=stats.period[0].strftime("%d.%m.%Y"),
+                                end=stats.period[1].strftime("%d.%m.%Y"))
+              if stats.period else knowledge.message("stats_period_empty"))
     body = [
         _text(knowledge.message("stats_title"), weight="Bolder", size="Medium"),
-        heading("stats_questions_per_week"), facts(stats.questions_per_week),
+        _text(period, isSubtle=True, spacing="None"),
+        heading("stats_questions_per_week"),
+        facts((_week_label(w, knowledge), n) for w, n in stats.questions_per_week),
         heading("stats_top_topics"), facts((topic_title.get(t, t), n) for t, n in stats.top_topics),
         heading("stats_not_answered"), _text(stats.share_not_answered),
-        heading("stats_flows_started"), facts(stats.flows_started),
-        heading("stats_flows_finished"), facts(stats.flows_finished),
+        heading("stats_flows_started"), facts((flow_title(f), n) for f, n in stats.flows_started),
+        heading("stats_flows_finished"), facts((outcome_title(o), n) for o, n in stats.flows_finished),
         heading("stats_feedback"), facts(("👍" if v == "up" else "👎", n) for v, n in stats.feedback),
         _text(knowledge.message("stats_note"), isSubtle=True, size="Small", spacing="Medium"),
     ]

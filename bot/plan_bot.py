@@ -10,7 +10,7 @@ from botbuilder.core import ActivityHandler, ConversationState, MessageFactory, 
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
 from botbuilder.schema import Activity, ChannelAccount
 
-from dialogs.flow_dialog import FlowDialog
+from dialogs.flow_dialog import AfterQuestion, FlowDialog, pressed_choice
 from knowledge import Knowledge
 from knowledge.matcher import ANSWER_THRESHOLD, SURE_THRESHOLD, Decision, Matcher
 from knowledge.text import drop_phrases, phrase_table, words
@@ -108,8 +108,7 @@ class PlanBot(ActivityHandler):
             await self._feedback(turn_context, value)
             return
         dialog_context = await self._dialogs.create_context(turn_context)
-        if await self._end_stale_flow(dialog_context) and action == cards.ACTION_FLOW_CHOICE:
-            return
+        await self._end_stale_flow(dialog_context)
         if self._is_coordinator(activity):
             await self._coordinator_notices(activity)
         message = words(text)
@@ -154,7 +153,8 @@ class PlanBot(ActivityHandler):
             if result.status != DialogTurnStatus.Empty:
                 return
         if action == cards.ACTION_FLOW_CHOICE:
-            return  # a button of a flow that has ended: nothing to continue
+            await self._old_flow_button(dialog_context, value)
+            return
         if not words(text):
             await turn_context.send_activity(MessageFactory.text(self._knowledge.message("fallback_empty")))
             return
@@ -207,15 +207,40 @@ class PlanBot(ActivityHandler):
                 await turn_context.send_activity(MessageFactory.text(knowledge.message("reminder_already")))
                 return
             count = self._reminders.start(token, minimal_reference(turn_context.activity))
-            await turn_context.send_activity(MessageFactory.text(knowledge.message("reminder_started",
-                                                                                   count=str(count))))
+            await turn_context.send_activity(MessageFactory.text(knowledge.message(
+                "reminder_started", conversations=cards.conversations(count, knowledge))))
             return
         preview = cards.reminder_preview_card(knowledge, len(self._references), uuid.uuid4().hex)
         await turn_context.send_activity(MessageFactory.attachment(preview))
 
-    async def _answer(self, turn_context: TurnContext, text: str) -> None:
-        """Answer a free-text question (also used for a question asked in the middle of a flow)."""
-        await self._reply(turn_context, self._matcher.match(text))
+    async def _answer(self, turn_context: TurnContext, text: str) -> AfterQuestion:
+        """Answer a question typed in the middle of a flow; tell the flow what to do next."""
+        result = self._matcher.match(text)
+        if result.flow is not None and not result.acute:
+            self._record(turn_context, "flow_started", result.flow)
+            return AfterQuestion(start_flow=result.flow)  # its own trigger, or another flow's: start afresh
+        await self._reply(turn_context, result)
+        return AfterQuestion(resume=not result.acute)
+
+    async def _old_flow_button(self, dialog_context, value: dict | None) -> None:
+        """A button of a flow that has ended or was cancelled still gets its answer: the choice's outcome (an
+        acute one above all), or the flow again from the step it leads to."""
+        turn_context = dialog_context.context
+        pressed = pressed_choice(self._knowledge, value)
+        if pressed is None:  # the plan has changed since the card was sent
+            await turn_context.send_activity(MessageFactory.attachment(
+                cards.menu_card(self._knowledge, "flow_gone_title", "flow_gone_text")))
+            return
+        flow, choice = pressed
+        await turn_context.send_activity(MessageFactory.text(
+            self._knowledge.message("flow_choice_echo", choice=choice.label)))
+        if choice.outcome is not None:
+            self._record(turn_context, "flow_finished", f"{flow.id}:{choice.outcome}")
+            await turn_context.send_activity(MessageFactory.attachment(
+                cards.outcome_card(flow.outcomes[choice.outcome], self._knowledge)))
+            return
+        self._record(turn_context, "flow_started", flow.id)
+        await dialog_context.begin_dialog(self._flow.id, {"flow": flow.id, "step": choice.next})
 
     async def _stats(self, turn_context: TurnContext) -> None:
         if not self._is_coordinator(turn_context.activity) or self._usage is None:

@@ -21,9 +21,10 @@ logger = logging.getLogger(__name__)
 
 def report_text(report: Report, knowledge: Knowledge) -> str:
     """The coordinator's report in Danish, from the plan's messages."""
-    reasons = ", ".join(f"{reason}: {count}" for reason, count in sorted(report.unreachable.items()))
-    return knowledge.message("reminder_report", sent=str(report.sent), unreachable=str(report.unreachable_total),
-                             reasons=f" ({reasons})" if reasons else "")
+    reasons = ", ".join(f"{cards.reason_text(reason, knowledge)}: {count}"
+                        for reason, count in sorted(report.unreachable.items()))
+    return knowledge.message("reminder_report", sent=cards.conversations(report.sent, knowledge),
+                             unreachable=str(report.unreachable_total), reasons=f" ({reasons})" if reasons else "")
 
 
 class ReminderService:

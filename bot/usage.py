@@ -119,6 +119,7 @@ class Aggregates:
     flows_started: list[tuple[str, int]]
     flows_finished: list[tuple[str, int]]
     feedback: list[tuple[str, int]]
+    period: tuple[dt.date, dt.date] | None = None  # the first and last day with an event
 
     @property
     def questions(self) -> int:
@@ -155,7 +156,9 @@ def aggregate(events: Iterable[UsageEvent], top: int = 5) -> Aggregates:
     started: Counter = Counter()
     finished: Counter = Counter()
     votes: Counter = Counter()
+    days: list[dt.date] = []
     for e in events:
+        days.append(e.day)
         if e.kind in ("answered", "not_answered", "did_you_mean"):
             year, week, _ = e.day.isocalendar()
             weeks[f"{year}-W{week:02d}"] += 1
@@ -176,4 +179,5 @@ def aggregate(events: Iterable[UsageEvent], top: int = 5) -> Aggregates:
         flows_started=sorted(started.items()),
         flows_finished=sorted(finished.items()),
         feedback=sorted(votes.items()),
+        period=(min(days), max(days)) if days else None,
     )

@@ -8,6 +8,7 @@ and the step is asked again. A flow untouched for longer than `timeout` starts f
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from botbuilder.core import MessageFactory, TurnContext
@@ -18,7 +19,34 @@ from knowledge.model import FlowChoice, ResolvedFlow
 from knowledge.text import words
 
 ACTION_CHOICE = "flow_choice"
-OnQuestion = Callable[[TurnContext, str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class AfterQuestion:
+    """What a flow does after a question typed in the middle of it was answered."""
+
+    resume: bool = True          # ask the flow's question again; False: the flow ends (the answer was acute)
+    start_flow: str | None = None  # the question was a flow's trigger: start that flow afresh instead
+
+
+OnQuestion = Callable[[TurnContext, str], Awaitable[AfterQuestion]]
+
+
+def pressed_choice(knowledge: Knowledge, value: dict | None) -> tuple[ResolvedFlow, FlowChoice] | None:
+    """The flow and choice a flow button names (also one from an older card), or None if the plan has no such
+    choice any more."""
+    if not isinstance(value, dict) or value.get("action") != ACTION_CHOICE:
+        return None
+    flow = knowledge.flows.get(str(value.get("flow", "")))
+    step = flow.steps.get(str(value.get("step", ""))) if flow else None
+    index = value.get("choice")
+    if step is None or not isinstance(index, int) or not 0 <= index < len(step.choices):
+        return None
+    return flow, step.choices[index]
+
+
+def is_acute_choice(flow: ResolvedFlow, choice: FlowChoice) -> bool:
+    return choice.outcome is not None and flow.outcomes[choice.outcome].outcome.kind == "acute"
 
 
 def _said(text: str) -> str:
@@ -58,9 +86,12 @@ class FlowDialog(Dialog):
         return self._knowledge.flows[state["flow"]]
 
     async def begin_dialog(self, dialog_context: DialogContext, options: object = None) -> DialogTurnResult:
+        """Start the flow `options["flow"]`, at its first step or at `options["step"]` (a button of an older card
+        that pressed on into the flow)."""
         flow = self._knowledge.flows[options["flow"]]
+        step = options.get("step") if options.get("step") in flow.steps else flow.flow.start
         state = dialog_context.active_dialog.state
-        state.update({"flow": flow.id, "step": flow.flow.start, "history": [], "touched": time.time()})
+        state.update({"flow": flow.id, "step": step, "history": [], "touched": time.time()})
         await self._ask(dialog_context.context, state)
         return Dialog.end_of_turn
 
@@ -84,6 +115,13 @@ class FlowDialog(Dialog):
             if value.get("flow") == flow.id and value.get("step") == step.id:
                 index = value.get("choice") if isinstance(value.get("choice"), int) else None
             if index is None or not 0 <= index < len(step.choices):
+                pressed = pressed_choice(self._knowledge, value)
+                if pressed is not None and is_acute_choice(*pressed):
+                    # An acute answer on an older card is acted on: its acute card, and this flow ends.
+                    old_flow, choice = pressed
+                    await turn_context.send_activity(MessageFactory.attachment(
+                        self._cards.outcome_card(old_flow.outcomes[choice.outcome], self._knowledge)))
+                    return await dialog_context.end_dialog({"flow": old_flow.id, "outcome": choice.outcome})
                 await self._ask(turn_context, state)  # a button from an older card
                 return Dialog.end_of_turn
         else:
@@ -102,8 +140,13 @@ class FlowDialog(Dialog):
                 return Dialog.end_of_turn
             index = choice_for(step.choices, text)
             if index is None:
-                # A question asked mid-flow: answer it, then ask the flow's question again.
-                await self._on_question(turn_context, text)
+                # A question asked mid-flow: answer it, then ask the flow's question again - unless it started a
+                # flow (its trigger: that flow afresh) or was acute (nothing may follow the acute card).
+                after = await self._on_question(turn_context, text)
+                if after.start_flow is not None:
+                    return await dialog_context.replace_dialog(self.id, {"flow": after.start_flow})
+                if not after.resume:
+                    return await dialog_context.end_dialog()
                 await turn_context.send_activity(MessageFactory.text(self._knowledge.message("flow_resume")))
                 await self._ask(turn_context, state)
                 return Dialog.end_of_turn

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import Enum
@@ -46,6 +47,7 @@ SUGGEST_THRESHOLD = 0.22     # at or above (but below ANSWER): "Mente du ...?"
 RUNNER_UP_MARGIN = 0.0      # a runner-up this close to the best makes the best uncertain
 SURE_THRESHOLD = 0.60        # at or above: answer even with a close runner-up
 SITUATION_FLOOR = 0.45
+SPECIFIC_MAX_ZIPF = 4.5      # a word at least this common in Danish (wordfreq) is no reason to suggest a topic
 TYPO_CUTOFF = 82
 TYPO_SAME_INITIAL = True      # a typo is corrected only to a word with the same first letter
 CONTACT_ANSWERS_HOW = True    # a contact card covers "mail", "telefonnummer", "hvordan får jeg fat i" about it
@@ -76,6 +78,45 @@ UNKNOWN_COMMON_WEIGHT = 1.5
 CHOSEN_COMMON_WEIGHT = 2.5
 
 
+# Who a message is about, read from a school class ("fra 7.b", "i 9. klasse", "8a") or an age ("på 14", "16 år",
+# "en 15-årig"): under 18 is a child. The words are folded (æ/ø/å as ae/oe/aa), as `words` gives them.
+ADULT_AGE = 18
+AUDIENCE_WORDS = {"child": "elev", "adult": "voksen"}  # what a class or an age counts as in the situation signals
+_CLASS = re.compile(r"^(?:[0-9]|10)[a-z]$")
+_AGED = frozenset({"aarig", "aarige"})                      # "en 15-årig": always an age
+_IS_AGED = frozenset({"er", "bliver", "blev", "fylder", "fyldt"})  # "hun er 16 (år)"
+_PERSON = frozenset({"pige", "pigen", "dreng", "drengen", "elev", "eleven", "barn", "barnet", "ung", "unge",
+                     "datter", "soen", "kvinde", "kvinden", "mand", "manden", "borger", "borgeren", "kursist",
+                     "bror", "soester", "storebror", "lillebror", "storesoester", "lillesoester", "teenager",
+                     "fyr", "kone", "pigebarn"})             # "en pige på 14 (år)"; not "boet her på 3 år"
+_NOT_AN_AGE = frozenset({"dage", "dag", "uger", "uge", "maaneder", "maaned", "timer", "time", "minutter", "gange",
+                         "kr", "kroner", "procent", "sider", "elever", "boern", "klasse", "klasser", "piger",
+                         "drenge", "kvinder", "maend", "personer", "familier", "soeskende"})
+
+
+_PUPIL = frozenset({"elev", "eleven", "elever", "eleverne", "elevs", "skoleelev", "klassen", "klasse"})
+
+
+def audience_of(message: list[str]) -> str | None:
+    """"child" or "adult" when the message names a pupil, a school class or a person's age, else None."""
+    for i, word in enumerate(message):
+        if word in _PUPIL:
+            return "child"
+        after = message[i + 1] if i + 1 < len(message) else ""
+        before = message[i - 1] if i else ""
+        if _CLASS.match(word) or (word.isdigit() and int(word) <= 10
+                                  and (len(after) == 1 and after.isalpha() or after.startswith("klasse"))):
+            return "child"
+        if not word.isdigit() or not 0 < int(word) < 100 or after in _NOT_AN_AGE:
+            continue
+        if before in ("under", "over") and int(word) == ADULT_AGE:
+            return "child" if before == "under" else "adult"
+        person_on = before == "paa" and i >= 2 and message[i - 2] in _PERSON
+        if after in _AGED or before in _IS_AGED or person_on:
+            return "child" if int(word) < ADULT_AGE else "adult"
+    return None
+
+
 @lru_cache(maxsize=50000)
 def _zipf(word: str) -> float:
     return zipf_frequency(unfold(word), "da")
@@ -91,6 +132,12 @@ class Decision(Enum):
 class Candidate:
     topic_id: str
     score: float
+    # How much of the question (IDF-weighted) the topic's vocabulary explains; a situation found by its signals
+    # counts as explained.
+    coverage: float = 1.0
+    # Whether the topic shares a word with the question that is not everyday Danish (or a situation's signals):
+    # only such a topic is offered as "Mente du ...?" ("ferie" is no reason to suggest § 215 a).
+    specific: bool = True
 
 
 @dataclass(frozen=True)
@@ -126,9 +173,10 @@ class MatchResult:
                      if c.score >= self.candidates[0].score and not c.topic_id.startswith(FLOW_PREFIX))
 
     def suggestions(self, limit: int = 3) -> tuple[str, ...]:
-        """The closest topics worth offering when there is no confident answer."""
+        """The closest topics worth offering when there is no confident answer (never one that shares only
+        everyday words with the question)."""
         return tuple(c.topic_id for c in self.candidates
-                     if c.score >= SUGGEST_THRESHOLD and not c.topic_id.startswith(FLOW_PREFIX))[:limit]
+                     if c.score >= SUGGEST_THRESHOLD and c.specific and not c.topic_id.startswith(FLOW_PREFIX))[:limit]
 
 
 @dataclass(frozen=True)
@@ -320,6 +368,8 @@ class Matcher:
                             | ({FLOW_PREFIX + resolved.topic.flow} if resolved.topic.flow else set())
                          for t, resolved in knowledge.topics.items()}
         self.topic_ids = tuple(knowledge.topics)
+        self._audience = {t: r.topic.audience for t, r in knowledge.topics.items()}
+        self._audience.update({FLOW_PREFIX + f: r.flow.audience for f, r in knowledge.flows.items()})
 
     @staticmethod
     def _derivation_base(term: str, known) -> str | None:
@@ -522,13 +572,19 @@ class Matcher:
     def match(self, text: str, limit: int = 5) -> MatchResult:
         """Rank the topics for a question and decide: answer, "did you mean", or no answer."""
         message = words(text)
-        present = self._phrase_index.find(self._signal_words(message))
+        audience = audience_of(message)
+        signal_words = self._signal_words(message)
+        if audience == "child":  # "Fatima fra 7.b": a pupil is a child, whatever else the message says
+            signal_words += (AUDIENCE_WORDS["child"],)
+        present = self._phrase_index.find(signal_words)
         plain = self._is_plain_question(message)
         acute = self._acute_in(present, plain)
         surfaces: dict[str, str] = {}
         q_terms = frozenset(self._terms(message, surfaces=surfaces))
         idf = self._idf
         scores: dict[str, float] = {}
+        coverages: dict[str, float] = {}
+        specific: dict[str, bool] = {}
         if q_terms - self._non_topic:  # "hvordan?" or "telefonnummer?" alone names no topic
             weight = {t: idf[t] if t in idf else self._unknown_weight(surfaces.get(t)) for t in q_terms}
             q_weight = sum(weight.values())
@@ -559,16 +615,24 @@ class Matcher:
                 # One everyday word ("dag") is too little evidence for any topic, however well it is covered.
                 evidence = min(1.0, sum(idf[t] for t in (covered | in_answer) - self._non_topic) / EVIDENCE_WEIGHT)
                 scores[topic_id] = blended * coverage ** COVERAGE_GATE * evidence
+                coverages[topic_id] = coverage
+                specific[topic_id] = any(t not in surfaces or _zipf(surfaces[t]) < SPECIFIC_MAX_ZIPF
+                                         for t in covered - self._non_topic)
         # A situation is told ("en pige ... må ikke ..."); a plain question about the subject ("hvor mange unge må
         # ikke ...") is matched by its words.
         for topic_id in self._signal_ids if not plain else ():
             hits = self._signal_hits(present, topic_id)
             if hits:
                 floor = SITUATION_FLOOR + 0.01 * min(hits, 10)
-                scores[topic_id] = max(scores.get(topic_id, 0.0), floor)
+                if floor > scores.get(topic_id, 0.0):
+                    scores[topic_id], coverages[topic_id], specific[topic_id] = floor, 1.0, True
+        # A message about a child never gets an answer meant for adults, and the reverse.
+        if audience is not None:
+            scores = {t: v for t, v in scores.items() if self._audience.get(t, "any") in ("any", audience)}
         # An exact tie goes to the topic whose title names what was asked ("handleplan": § 12a, not Copenhagen).
         title_hits = {t: len(q_terms & self._title_terms.get(t, frozenset())) for t in scores}
-        ranked = sorted((Candidate(t, round(s, 4)) for t, s in scores.items()),
+        ranked = sorted((Candidate(t, round(s, 4), round(coverages.get(t, 1.0), 4), specific.get(t, True))
+                         for t, s in scores.items()),
                         key=lambda c: (-c.score, -self._priority[c.topic_id], -title_hits[c.topic_id], c.topic_id))
         candidates = tuple(ranked[:limit])
         return MatchResult(candidates, acute, self._decide(candidates, title_hits))
@@ -578,7 +642,8 @@ class Matcher:
             return Decision.NO_ANSWER
         best = candidates[0]
         if best.score < ANSWER_THRESHOLD:
-            return Decision.DID_YOU_MEAN
+            # Everyday words alone ("ferie", "løn") make a question outside the plan: said plainly, no guesses.
+            return Decision.DID_YOU_MEAN if best.specific else Decision.NO_ANSWER
         if best.score >= SURE_THRESHOLD or len(candidates) == 1:
             return Decision.ANSWER
         runner_up = candidates[1]

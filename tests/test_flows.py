@@ -336,3 +336,55 @@ def test_committed_flow_diagrams_match_the_yaml(plan):
     committed = Path(__file__).resolve().parent.parent / "docs" / "flows" / f"{plan}.md"
     assert committed.read_text(encoding="utf-8") == plan_flows_markdown(load_plan(plan)), \
         f"docs/flows/{plan}.md is out of date: run make flows PLAN={plan}"
+
+
+# No button goes silent (newcomer trial #13, #17).
+
+async def test_a_button_of_a_finished_flow_still_gets_its_answer(aiohttp_client, connector, tmp_path):
+    chat = Chat(await _client(aiohttp_client, tmp_path, "albertslund"), connector)
+    first = await chat.send("Jeg er bekymret for et barn")
+    no = card_of(first[-1])["actions"][1]["data"]  # "Nej" on the first step
+    await chat.send("nej")
+    await chat.send("nej")  # the flow ends in its outcome
+    texts = _texts(await chat.send("", value=no))  # the old "Nej" again
+    assert texts[0] == "Du valgte: Nej" and "forældrenes adfærd" in texts[-1]  # the flow goes on from there
+
+
+@pytest.mark.parametrize("plan", shipped_plans())
+async def test_an_acute_choice_pressed_on_a_cancelled_flow_gets_the_acute_card(aiohttp_client, connector, tmp_path,
+                                                                             plan):
+    chat = Chat(await _client(aiohttp_client, tmp_path, plan), connector)
+    first = await chat.send("tvangsægteskab eller udrejse")
+    soon = card_of(first[-1])["actions"][0]["data"]  # "Inden for få dage"
+    await chat.send("afbryd")
+    texts = _texts(await chat.send("", value=soon))
+    assert texts[-1].startswith("Ved akut fare: ring 112 nu.") and "Udenrigsministeriet" in texts[-1]
+
+
+async def test_an_acute_choice_on_an_older_card_wins_over_the_flow_now_running(aiohttp_client, connector, tmp_path):
+    chat = Chat(await _client(aiohttp_client, tmp_path), connector)
+    first = await chat.send("tvangsægteskab eller udrejse")
+    soon = card_of(first[-1])["actions"][0]["data"]
+    await chat.send("Jeg er bekymret for en voksen")  # another flow starts
+    texts = _texts(await chat.send("", value=soon))
+    assert texts[-1].startswith("Ved akut fare: ring 112 nu.")
+    assert "Har personen børn" not in texts[-1]  # nothing follows the acute card
+
+
+@pytest.mark.parametrize("plan", shipped_plans())
+async def test_typing_the_flows_own_trigger_in_the_flow_starts_it_afresh(aiohttp_client, connector, tmp_path, plan):
+    chat = Chat(await _client(aiohttp_client, tmp_path, plan), connector)
+    await chat.send("Jeg er bekymret for en voksen")
+    await chat.send("nej")  # now at the second step
+    texts = _texts(await chat.send("Jeg er bekymret for en voksen"))
+    assert not any("fandt jeg ikke" in t or "ikke sikker" in t for t in texts)
+    assert "akut" in texts[-1].lower() and "Har personen børn" not in texts[-1]  # the first step again
+
+
+async def test_an_acute_message_mid_flow_ends_with_the_acute_card(aiohttp_client, connector, tmp_path):
+    chat = Chat(await _client(aiohttp_client, tmp_path, "albertslund"), connector)
+    await chat.send("Jeg er bekymret for et barn")
+    await chat.send("nej")
+    texts = _texts(await chat.send("hendes far har truet med at slå hende ihjel i aften"))
+    assert texts[-1].startswith("Ved akut fare: ring 112 nu.")  # the last message: nothing scrolls it away
+    assert len(texts) == 1

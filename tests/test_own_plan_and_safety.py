@@ -109,3 +109,43 @@ def test_nothing_a_bot_shows_names_the_other_municipality_or_its_people(plan, ot
         assert "ssp" not in text and "vidensteam" not in text
     else:
         assert "familieafsnit" not in text and not re.search(r"\bteam om æresrelaterede", text)
+
+
+@pytest.mark.parametrize("plan", shipped_plans())
+@pytest.mark.parametrize("text", [
+    "Fatima fra 7.b er bange for sin far, hvad gør jeg",
+    "fra 7b er bange for sin far hvad gør jeg",
+    "en pige i 9. klasse er bange for sin far",
+    "en pige på 15 må ikke gå ud efter skole",
+    "min elev siger at hendes mor kontrollerer hendes telefon",
+])
+async def test_a_pupil_or_an_age_under_18_gets_the_child_guidance_never_the_adult(aiohttp_client, connector,
+                                                                                 tmp_path, plan, text):
+    replies = await _ask(aiohttp_client, connector, tmp_path, plan, text)
+    shown = "\n".join(card_text(card_of(r)) if r.get("attachments") else r["text"] for r in replies)
+    assert "Bekymring for en voksen" not in shown and "Bekymret for en voksen" not in shown
+    assert "Bekymring for et barn" in shown or "Bekymret for et barn" in shown
+
+
+def test_an_adult_age_is_no_child():
+    knowledge = load_plan("holstebro")
+    result = Matcher(knowledge).match("en kvinde på 34 fortæller at hendes mand tager hendes løn")
+    assert result.confident == "bekymring-voksen"
+
+
+@pytest.mark.parametrize("plan", shipped_plans())
+@pytest.mark.parametrize("text", ["hvordan søger jeg ferie", "kan jeg få løn for overarbejde",
+                                  "hvordan håndterer jeg mobning i klassen"])
+async def test_out_of_scope_is_said_plainly_with_where_else_to_ask(aiohttp_client, connector, tmp_path, plan, text):
+    [reply] = await _ask(aiohttp_client, connector, tmp_path, plan, text)
+    card = card_of(reply)
+    shown = card_text(card)
+    assert "ikke sikker" in shown or "fandt ikke" in shown
+    assert "Jeg svarer kun på spørgsmål om æresrelaterede konflikter" in shown and "HR" in shown
+    knowledge = load_plan(plan)
+    offered = [a["data"].get("topic") for a in card.get("actions", ())]
+    alarming = {t for t, r in knowledge.topics.items()
+                if r.topic.kind == "acute" or r.source.id in ("straffeloven",) or r.topic.flow}
+    assert not set(offered) & alarming, offered
+    if not offered:  # never a promise of topics "herunder" that are not there
+        assert "herunder" not in shown and "Måske mener du" not in shown

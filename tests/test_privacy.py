@@ -321,3 +321,30 @@ def test_make_run_installs_the_redaction(monkeypatch, tmp_path):
         assert any(isinstance(f, RedactConversationIds) for f in handler.filters)
     finally:
         root.removeHandler(handler)
+
+
+def test_the_statistics_card_reads_like_danish():
+    """Titles, not ids; the period it covers; weeks as "Uge 49"; an abandoned guide in words (trial #42)."""
+    from bot import cards
+    from bot.usage import UsageEvent as E
+    day = dt.date(2026, 12, 1)
+    events = [E("flow_started", "bekymret-barn", None, "holstebro", "personal", day)] * 5
+    events += [E("flow_finished", "bekymret-barn:handl-barn", None, "holstebro", "personal", day)] * 5
+    events += [E("flow_abandoned", "bekymret-voksen", None, "holstebro", "personal", dt.date(2026, 11, 2))] * 5
+    events += [E("answered", "tegn", "high", "holstebro", "personal", day)] * 5
+    card = cards.stats_card(aggregate(events), load_plan("holstebro")).content
+    text = card_text(card)
+    assert "Perioden 02.11.2026–01.12.2026" in text
+    assert "Uge 49 (30.11.–06.12.2026)" in text and "W49" not in text
+    assert "Bekymring for et barn (under 18): Handl på din bekymring – kontakt SSP" in text
+    assert "Bekymring for en voksen (18+): afbrudt" in text
+    assert "bekymret-barn" not in text and "handl-barn" not in text and "tegn" not in text.split("Tegn på")[0]
+
+
+def test_one_conversation_is_one_samtale():
+    from bot import cards
+    knowledge = load_plan("holstebro")
+    assert cards.conversations(1, knowledge) == "1 samtale"
+    assert cards.conversations(2, knowledge) == "2 samtaler"
+    assert "http" not in cards.reason_text("http-404", knowledge)
+    assert cards.reason_text("http-418", knowledge) == "Teams afviste beskeden (fejl 418)"
