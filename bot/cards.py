@@ -7,12 +7,15 @@ by the Playground.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Iterable
 
 from botbuilder.core import CardFactory
 from botbuilder.schema import Attachment
 
 from knowledge import Contact, Knowledge, ResolvedTopic, Topic
+from knowledge.loader import CONTACT_TOPIC_PREFIX as CONTACT_TOPIC
+from knowledge.text import words
 from knowledge.model import FlowStep, ResolvedFlow, ResolvedOutcome
 from knowledge.matcher import Decision, MatchResult
 
@@ -30,6 +33,7 @@ ACTION_FLOW_CHOICE = "flow_choice"
 ACTION_REMINDER_SEND = "reminder_send"
 ACTION_REMINDER_CANCEL = "reminder_cancel"
 ACTION_FEEDBACK = "feedback"
+ACTION_PASSAGE = "passage"
 
 
 def _text(text: str, **style: Any) -> dict:
@@ -239,6 +243,52 @@ def menu_card(knowledge: Knowledge, title_key: str, text_key: str, coordinator: 
     return _card(body, actions[:MAX_BUTTONS + 1])
 
 
+def passage_button(passage, knowledge: Knowledge) -> dict:
+    """A button that shows a passage of the plan's text."""
+    label = passage.section if len(passage.section) <= BUTTON_CHARS else \
+        passage.section[:BUTTON_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,–-:") + "…"
+    return {"type": "Action.Submit", "title": label, "data": {"action": ACTION_PASSAGE, "passage": passage.id}}
+
+
+def named_contacts(text: str, knowledge: Knowledge) -> list[Contact]:
+    """The plan's contacts a text names (by name, alias or phone number), in the order the plan lists them."""
+    folded = " ".join(words(text))
+    digits = re.sub(r"[^\d]", "", text)
+    found = []
+    for contact in knowledge.contacts.values():
+        names = [" ".join(words(n)) for n in (contact.name, *contact.aliases)]
+        named = any(n and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", folded) for n in names if len(n) > 3)
+        number = contact.phone_digits and len(contact.phone_digits.lstrip("+")) >= 8 and \
+            contact.phone_digits.lstrip("+").removeprefix("45") in digits
+        if named or number:
+            found.append(contact)
+    return found
+
+
+def passage_card(passage, knowledge: Knowledge, quote: Iterable[str] = (),
+                 related: Iterable[Topic] = ()) -> Attachment:
+    """The plan's own text as the answer: its heading, the sentences that answer (verbatim, or the whole passage
+    from a button), where it stands, and the contacts it names as buttons to their cards."""
+    quote = list(quote) or [passage.text]
+    document = knowledge.documents[passage.document]
+    body = [
+        _text(passage.section, weight="Bolder", size="Medium"),
+        _text(knowledge.message("passage_intro", document=document.title), isSubtle=True, spacing="None"),
+        {"type": "Container", "style": "emphasis", "items": [_text("\n\n".join(quote))]},
+    ]
+    where = f"{document.title}, {passage.section}"
+    if passage.page is not None:
+        where += ", " + knowledge.message("passage_page", page=str(passage.page))
+    body.append(_text(f"{knowledge.message('source_prefix')} {where}", isSubtle=True, size="Small",
+                      spacing="Medium"))
+    body.append(feedback_row(passage.id))
+    contacts = named_contacts(passage.text, knowledge)
+    buttons = [topic_button(knowledge.topics[CONTACT_TOPIC + c.id].topic) for c in contacts
+               if CONTACT_TOPIC + c.id in knowledge.topics]
+    buttons += [topic_button(t) for t in related]
+    return _card(body, list({b["data"]["topic"]: b for b in buttons}.values())[:MAX_BUTTONS])
+
+
 def replies_for(result: MatchResult, knowledge: Knowledge) -> list[Attachment]:
     """The cards that answer one question, in order.
 
@@ -252,6 +302,10 @@ def replies_for(result: MatchResult, knowledge: Knowledge) -> list[Attachment]:
     if result.confident and result.flow is None:
         also = [topics[t].topic for t in result.tied]
         return [answer_card(topics[result.confident], knowledge, also)]
+    if result.passage is not None:
+        related = [topics[t].topic for t in result.suggestions()]
+        return [passage_card(knowledge.passages[result.passage.passage_id], knowledge, result.passage.quote,
+                             related)]
     suggestions = [topics[t] for t in result.suggestions()]
     if result.decision is Decision.DID_YOU_MEAN:
         return [did_you_mean_card(knowledge, suggestions)]
@@ -264,6 +318,8 @@ def follow_up_buttons(result: MatchResult, knowledge: Knowledge) -> list[dict]:
     acute_id = knowledge.acute.topic
     if result.flow is not None and result.flow in knowledge.flows:
         return [flow_button(knowledge.flows[result.flow], knowledge, prefixed=True)]
+    if result.confident is None and result.passage is not None:
+        return [passage_button(knowledge.passages[result.passage.passage_id], knowledge)]
     if result.confident is None or result.confident == acute_id:
         return []
     topic = knowledge.topics[result.confident].topic

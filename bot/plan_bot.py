@@ -139,6 +139,15 @@ class PlanBot(ActivityHandler):
         if action == cards.ACTION_FLOW:
             await self._start_flow(dialog_context, str(value.get("flow", "")))
             return
+        if action == cards.ACTION_PASSAGE:
+            passage = self._knowledge.passages.get(str(value.get("passage", "")))
+            if passage is None:  # a button from an older card whose passage is gone
+                await turn_context.send_activity(MessageFactory.attachment(cards.fallback_card(self._knowledge, [])))
+            else:
+                self._record(turn_context, "answered", passage.id, "button")
+                await turn_context.send_activity(MessageFactory.attachment(cards.passage_card(passage,
+                                                                                             self._knowledge)))
+            return
         if action == cards.ACTION_TOPIC:
             await self._send_topic(turn_context, str(value.get("topic", "")))
             if str(value.get("topic", "")) in self._knowledge.topics:
@@ -167,7 +176,8 @@ class PlanBot(ActivityHandler):
     async def _feedback(self, turn_context: TurnContext, value: dict) -> None:
         """👍/👎 under an answer: only the topic (or outcome) id and the vote are kept."""
         topic_id, vote = str(value.get("topic", "")), value.get("vote")
-        known = topic_id in self._knowledge.topics or any(topic_id in f.outcomes for f in self._knowledge.flows.values())
+        known = (topic_id in self._knowledge.topics or topic_id in self._knowledge.passages
+                 or any(topic_id in f.outcomes for f in self._knowledge.flows.values()))
         if vote in ("up", "down") and known:
             self._record(turn_context, "feedback", topic_id, vote)
         await turn_context.send_activity(MessageFactory.text(self._knowledge.message("feedback_thanks")))
@@ -254,6 +264,8 @@ class PlanBot(ActivityHandler):
             self._record(turn_context, "answered", self._knowledge.acute.topic, "acute")
         if result.confident and result.flow is None:
             self._record(turn_context, "answered", result.confident, band_of(result.best.score))
+        elif result.passage is not None and not result.confident:
+            self._record(turn_context, "answered", result.passage.passage_id, "passage")  # the id, never the text
         elif not result.acute:
             self._record(turn_context, "did_you_mean" if result.decision is Decision.DID_YOU_MEAN
                          else "not_answered", None, band_of(result.best.score) if result.best else "low")

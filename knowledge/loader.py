@@ -29,6 +29,7 @@ from .model import (
     ResolvedReminder,
     Knowledge,
     PlanFile,
+    Passage,
     PlanMeta,
     ResolvedTopic,
     Topic,
@@ -43,7 +44,7 @@ REQUIRED_MESSAGES = (
     "welcome_title", "welcome_text", "help_title", "help_text", "help_examples",
     "fallback_title", "fallback_text", "fallback_suggestions", "fallback_contact",
     "did_you_mean_title", "did_you_mean_text",
-    "source_prefix", "contacts_heading", "related_heading", "acute_banner",
+    "source_prefix", "passage_intro", "passage_page", "contacts_heading", "related_heading", "acute_banner",
     "error", "cancelled", "fallback_empty",
     "contact_from_plan", "contact_from_plan_adopted", "contact_national", "contact_verified",
     "flow_choice_echo", "flow_hint", "flow_do_heading", "flow_avoid_heading", "flow_back_at_start",
@@ -297,6 +298,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
     menu: tuple[str, ...] = ()
     menu_where: _Where | None = None
     flows: dict[str, Flow] = {}
+    passages: dict[str, Passage] = {}
     reminder = None
     reminder_where: _Entry | None = None
     meta: PlanMeta | None = None
@@ -313,7 +315,8 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             for section, items, target in (("documents", data.documents, documents),
                                            ("contacts", data.contacts, contacts),
                                            ("topics", data.topics, topics),
-                                           ("flows", data.flows, flows)):
+                                           ("flows", data.flows, flows),
+                                           ("passages", data.passages, passages)):
                 for i, item in enumerate(items):
                     here = _Entry(lines, (section, i))
                     key = (section, item.id)
@@ -414,6 +417,23 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             _check_reserved(getattr(contact, field_name), str(where[("contacts", contact.id)].at(field_name)),
                             errors)
         check_sources((contact.source,), where[("contacts", contact.id)], origin[("contacts", contact.id)] == 0)
+
+    for passage in list(passages.values()):
+        # A passage is the text of the document it names: a national one in the national layer, the municipality's
+        # own plan in its folder - so no bot ever quotes another municipality's plan.
+        at = where[("passages", passage.id)]
+        if passage.document not in documents:
+            errors.append(f"{at.at('document')}: unknown document {passage.document!r}")
+        elif origin[("passages", passage.id)] == 0 and passage.document not in national_documents:
+            errors.append(f"{at.at('document')}: a national passage quotes {passage.document!r}, a municipality's "
+                          f"document; its text belongs in that municipality's folder")
+        reserved = [p for p in RESERVED_FALLBACK_PHRASES if p in passage.text.lower()]
+        if reserved:
+            # Only a reply without a confident answer may say so; a verbatim text cannot be reworded, so it is
+            # left out of the answers instead.
+            warnings.append(f"{at.at('text')}: passage {passage.id!r} uses {reserved[0]!r}, which is reserved for "
+                            f"replies without a confident answer; it is not used for answers")
+            del passages[passage.id]
 
     for contact in contacts.values():
         generated = _contact_topic(contact, contact_questions)
@@ -547,6 +567,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         files=tuple(lines.file for parsed in layers for _, lines in parsed),
         national_documents=frozenset(national_documents),
         warnings=tuple(warnings),
+        passages=Knowledge.freeze(passages),
     )
 
 

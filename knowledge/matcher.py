@@ -38,6 +38,7 @@ from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
 from .model import Knowledge
+from .passages import PassageHit, PassageIndex, decide as passage_answers
 from .text import drop_phrases, phrase_table, stem, stems, unfold, words
 
 FLOW_PREFIX = "flow:"         # candidates that start a guided flow
@@ -142,11 +143,14 @@ class Candidate:
 
 @dataclass(frozen=True)
 class MatchResult:
-    """The ranked candidates for one question, whether it signals acute danger, and what to do."""
+    """The ranked candidates for one question, whether it signals acute danger, and what to do.
+
+    `passage`: the plan's own text that answers, when no topic does (or it answers better)."""
 
     candidates: tuple[Candidate, ...]
     acute: bool
     decision: Decision = Decision.NO_ANSWER
+    passage: PassageHit | None = None
 
     @property
     def best(self) -> Candidate | None:
@@ -291,7 +295,11 @@ class Matcher:
                 terms = self._terms(words(text), learn=True)
                 raw.append((FLOW_PREFIX + flow_id, terms, 1.0))
                 topic_terms[FLOW_PREFIX + flow_id].update(terms)
-        self._derived = self._derivations(set().union(*topic_terms.values(), *answer_terms.values()))
+        # The plan's own text is plan vocabulary too: its words are known words (never "corrected"), its stems join.
+        passage_terms = set()
+        for passage in knowledge.passages.values():
+            passage_terms.update(self._terms(words(f"{passage.section} {passage.text}"), learn=True))
+        self._derived = self._derivations(set().union(*topic_terms.values(), *answer_terms.values(), passage_terms))
         if self._derived:
             d = self._derived
             raw = [(t, tuple(d.get(x, x) for x in terms), f) for t, terms, f in raw]
@@ -368,6 +376,7 @@ class Matcher:
                             | ({FLOW_PREFIX + resolved.topic.flow} if resolved.topic.flow else set())
                          for t, resolved in knowledge.topics.items()}
         self.topic_ids = tuple(knowledge.topics)
+        self._passages = PassageIndex(knowledge.passages, lambda text: self._terms(words(text), learn=True))
         self._audience = {t: r.topic.audience for t, r in knowledge.topics.items()}
         self._audience.update({FLOW_PREFIX + f: r.flow.audience for f, r in knowledge.flows.items()})
 
@@ -635,7 +644,12 @@ class Matcher:
                          for t, s in scores.items()),
                         key=lambda c: (-c.score, -self._priority[c.topic_id], -title_hits[c.topic_id], c.topic_id))
         candidates = tuple(ranked[:limit])
-        return MatchResult(candidates, acute, self._decide(candidates, title_hits))
+        decision = self._decide(candidates, title_hits)
+        passage = None
+        if decision is not Decision.ANSWER and q_terms - self._non_topic:
+            hit = self._passages.best(frozenset(q_terms - self._non_topic))
+            passage = hit if passage_answers(hit) else None
+        return MatchResult(candidates, acute, decision, passage)
 
     def _decide(self, candidates: tuple[Candidate, ...], title_hits: dict[str, int] | None = None) -> Decision:
         if not candidates or candidates[0].score < SUGGEST_THRESHOLD:

@@ -235,6 +235,17 @@ class AcuteSignals(_Frozen):
                      for combo in self.combinations)
 
 
+class Passage(_Frozen):
+    """A few paragraphs of a source document's own text under one heading: what the bot quotes verbatim when no
+    topic answers (python -m knowledge import makes them)."""
+
+    id: Id
+    document: Id
+    section: ShortText
+    page: int | None = Field(default=None, ge=1)
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=4000)]
+
+
 class PlanFile(_Frozen):
     """What one YAML file of a plan folder may hold; every section is optional."""
 
@@ -257,6 +268,7 @@ class PlanFile(_Frozen):
     flows: tuple[Flow, ...] = ()
     reminder: Reminder | None = None
     acute: AcuteSignals | None = None
+    passages: tuple[Passage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -325,6 +337,8 @@ class Knowledge:
     files: tuple[str, ...] = field(default=())
     # Documents of the national layer (the rest are the municipality's own).
     national_documents: frozenset[str] = frozenset()
+    # The source documents' own text: the national documents' and the municipality's plan's, never another's.
+    passages: Mapping[str, Passage] = field(default_factory=dict)
     # Problems that do not stop the bot but that the vidensteam should fix (`make check` prints them).
     warnings: tuple[str, ...] = ()
 

@@ -1,0 +1,142 @@
+"""The plans' own text as the ground layer: Okapi BM25 over the passages, on the same Danish analysis as the topics.
+
+Stages, each a function of the one before: the passages are analysed into terms once (`PassageIndex`); a
+question's terms give the candidates (passages that share a term) and their BM25 scores; `decide` keeps the best
+only when it explains enough of the question; `quote` picks the sentences of it that answer, verbatim.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping
+
+from .model import Passage
+
+# Okapi BM25's usual constants: term frequency saturates at K1, document length normalised by B.
+K1 = 1.2
+B = 0.75
+# A passage answers only when its terms explain this share of the question's weight (IDF over the passages; a term
+# no passage has weighs like the rarest), and the matched terms weigh at least MIN_EVIDENCE (one everyday word is
+# never enough). Chosen on batch A of the fresh questions (benchmarks/tune_passages.py), see docs/matching.md.
+MIN_COVERAGE = 0.72
+MIN_EVIDENCE = 8.0
+# A quote is the best-matching sentence and, if they also match, up to two more of the same passage.
+MAX_QUOTE_SENTENCES = 3
+MAX_QUOTE_CHARS = 600
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"”»•(])|\n+")
+
+
+@dataclass(frozen=True)
+class PassageHit:
+    """The passage that answers, how sure, and the sentences of it to quote (verbatim, in the text's order)."""
+
+    passage_id: str
+    score: float
+    coverage: float
+    evidence: float  # the weight of the question's terms the passage has
+    quote: tuple[str, ...]
+
+
+def sentences(text: str) -> list[str]:
+    """A passage's sentences and bullet points, as written."""
+    return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+
+
+class PassageIndex:
+    """BM25 over a plan's passages. `analyse` is the matcher's analysis of plan text into terms."""
+
+    def __init__(self, passages: Mapping[str, Passage], analyse: Callable[[str], tuple[str, ...]]):
+        self._analyse = analyse
+        self._ids: list[str] = []
+        self._tf: list[Counter] = []
+        self._length: list[int] = []
+        self._sentences: list[list[tuple[str, frozenset[str]]]] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        for passage in passages.values():
+            terms = analyse(f"{passage.section}. {passage.text}")
+            if not terms:
+                continue
+            n = len(self._ids)
+            self._ids.append(passage.id)
+            self._tf.append(Counter(terms))
+            self._length.append(len(terms))
+            self._sentences.append([(s, frozenset(analyse(s))) for s in sentences(passage.text)])
+            for term in set(terms):
+                postings[term].append(n)
+        self._postings = dict(postings)
+        count = len(self._ids) or 1
+        self._avg_length = sum(self._length) / count if self._length else 1.0
+        self.idf = {t: math.log(1 + (count - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self._postings.items()}
+        self._unknown_idf = math.log(1 + (count + 0.5) / 0.5)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def candidates(self, terms: Iterable[str]) -> dict[int, float]:
+        """Passages that share a term with the question, with their BM25 scores."""
+        scores: dict[int, float] = defaultdict(float)
+        for term in set(terms):
+            idf = self.idf.get(term)
+            if idf is None:
+                continue
+            for n in self._postings[term]:
+                tf = self._tf[n][term]
+                norm = K1 * (1 - B + B * self._length[n] / self._avg_length)
+                scores[n] += idf * tf * (K1 + 1) / (tf + norm)
+        return scores
+
+    def coverage(self, n: int, terms: frozenset[str], weight: Callable[[str], float]) -> tuple[float, float]:
+        """How much of the question the passage explains: (share of the question's weight, matched weight)."""
+        total = sum(weight(t) for t in terms)
+        matched = sum(weight(t) for t in terms if t in self._tf[n])
+        return (matched / total if total else 0.0), matched
+
+    def weight(self, term: str) -> float:
+        return self.idf.get(term, self._unknown_idf)
+
+    def best(self, terms: frozenset[str], weight: Callable[[str], float] | None = None,
+             top: int = 5) -> PassageHit | None:
+        """The best passage for the question's terms (by BM25 among the top candidates, then coverage), if any."""
+        weight = weight or self.weight
+        scores = self.candidates(terms)
+        if not scores:
+            return None
+        ranked = sorted(scores, key=lambda n: -scores[n])[:top]
+        best_n, best_key = None, None
+        for n in ranked:
+            coverage, matched = self.coverage(n, terms, weight)
+            key = (round(coverage, 3), scores[n])
+            if best_key is None or key > best_key:
+                best_n, best_key = n, key
+        coverage, matched = self.coverage(best_n, terms, weight)
+        return PassageHit(self._ids[best_n], round(scores[best_n], 4), round(coverage, 4), round(matched, 4),
+                          self.quote(best_n, terms, weight)) if matched else None
+
+    def quote(self, n: int, terms: frozenset[str], weight: Callable[[str], float]) -> tuple[str, ...]:
+        """The sentences of passage n that answer: the best one, and up to two more that share the question's
+        terms, in the order the text has them."""
+        scored = [(sum(weight(t) for t in terms & s_terms), i) for i, (_, s_terms) in enumerate(self._sentences[n])]
+        if not scored:
+            return ()
+        best = max(scored)[1]
+        chosen = {best}
+        for score, i in sorted(scored, reverse=True):
+            if len(chosen) >= MAX_QUOTE_SENTENCES or score <= 0:
+                break
+            chosen.add(i)
+        out, length = [], 0
+        for i in sorted(chosen):
+            text = self._sentences[n][i][0]
+            if out and length + len(text) > MAX_QUOTE_CHARS and i != best:
+                continue
+            out.append(text)
+            length += len(text)
+        return tuple(out)
+
+
+def decide(hit: PassageHit | None) -> bool:
+    """Whether a passage answers: it explains enough of the question, with enough evidence."""
+    return hit is not None and hit.coverage >= MIN_COVERAGE and hit.evidence >= MIN_EVIDENCE
