@@ -50,6 +50,8 @@ class PlanBot(ActivityHandler):
         self._state = conversation_state
         self._flow = FlowDialog(knowledge, cards, self._answer, flow_timeout_seconds)
         self._dialogs = DialogSet(conversation_state.create_property("DialogState"))
+        # The id of the last topic or passage answered (never the text): a follow-up is read with it.
+        self._last_answer = conversation_state.create_property("LastAnswer")
         self._dialogs.add(self._flow)
         self._commands = {
             " ".join(words(phrase)): name
@@ -167,11 +169,17 @@ class PlanBot(ActivityHandler):
         if not words(text):
             await turn_context.send_activity(MessageFactory.text(self._knowledge.message("fallback_empty")))
             return
+        previous = await self._last_answer.get(turn_context, lambda: None)
         result = self._matcher.match(text)
+        result = self._matcher.in_context(text, previous.get("id") if isinstance(previous, dict) else None, result)
         if result.flow is not None and not result.acute:
             await self._start_flow(dialog_context, result.flow)
             return
         await self._reply(turn_context, result)  # acute: one card, the flow a button on it
+        answered = result.confident if result.flow is None else None
+        answered = answered or (result.passage.passage_id if result.passage is not None else None)
+        if answered is not None:
+            await self._last_answer.set(turn_context, {"id": answered})
 
     async def _feedback(self, turn_context: TurnContext, value: dict) -> None:
         """👍/👎 under an answer: only the topic (or outcome) id and the vote are kept."""

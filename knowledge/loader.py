@@ -292,6 +292,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
     stopwords: set[str] = set()
     question_words: set[str] = set()
     fillers: set[str] = set()
+    follow_up_markers: set[str] = set()
     roles: set[str] = set()
     role_framings: set[str] = set()
     contact_questions: dict[str, list[str]] = {}
@@ -342,6 +343,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             stopwords.update(word.lower() for word in data.stopwords)
             question_words.update(word.lower() for word in data.question_words)
             fillers.update(phrase.lower() for phrase in data.fillers)
+            follow_up_markers.update(phrase.lower() for phrase in data.follow_up_markers)
             roles.update(role.lower() for role in data.roles)
             for i, framing in enumerate(data.role_framings):
                 if "{role}" not in framing:
@@ -559,6 +561,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         stopwords=frozenset(stopwords),
         question_words=frozenset(question_words),
         fillers=frozenset(fillers | {f.replace("{role}", r) for f in role_framings for r in roles}),
+        follow_up_markers=frozenset(follow_up_markers),
         contact_questions=Knowledge.freeze({k: tuple(v) for k, v in contact_questions.items()}),
         acute=acute,
         menu=tuple(resolved[t] for t in menu),

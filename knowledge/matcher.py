@@ -48,7 +48,8 @@ SUGGEST_THRESHOLD = 0.22     # at or above (but below ANSWER): "Mente du ...?"
 RUNNER_UP_MARGIN = 0.0      # a runner-up this close to the best makes the best uncertain
 SURE_THRESHOLD = 0.60        # at or above: answer even with a close runner-up
 SITUATION_FLOOR = 0.45
-SPECIFIC_MAX_ZIPF = 4.5      # a word at least this common in Danish (wordfreq) is no reason to suggest a topic
+SPECIFIC_MAX_ZIPF = 4.5
+FOLLOW_UP_MAX_WORDS = 12     # a longer message is a question of its own, not a follow-up      # a word at least this common in Danish (wordfreq) is no reason to suggest a topic
 TYPO_CUTOFF = 82
 TYPO_SAME_INITIAL = True      # a typo is corrected only to a word with the same first letter
 CONTACT_ANSWERS_HOW = True    # a contact card covers "mail", "telefonnummer", "hvordan får jeg fat i" about it
@@ -377,6 +378,20 @@ class Matcher:
                          for t, resolved in knowledge.topics.items()}
         self.topic_ids = tuple(knowledge.topics)
         self._passages = PassageIndex(knowledge.passages, lambda text: self._terms(words(text), learn=True))
+        # For follow-ups: what each answer says (its terms), what it is about (its subject), how to reach its contacts.
+        self._markers = phrase_table(knowledge.follow_up_markers)
+        self._subject = {t: r.topic.title for t, r in knowledge.topics.items()}
+        self._subject.update({p: f"{x.section}" for p, x in knowledge.passages.items()})
+        has_phone = re.compile(r"\d{2} ?\d{2} ?\d{2} ?\d{2}|\b1\d{2,3}\b")
+        self._reach = {t: {"phone": any(c.phone for c in r.contacts) or bool(has_phone.search(r.topic.answer)),
+                           "email": any(c.email for c in r.contacts) or "@" in r.topic.answer}
+                       for t, r in knowledge.topics.items()}
+        self._reach.update({p: {"phone": bool(has_phone.search(x.text)), "email": "@" in x.text}
+                            for p, x in knowledge.passages.items()})
+        templates = {kind: frozenset(t for text in knowledge.contact_questions.get(kind, ())
+                                     for t in self._terms(words(text.replace("{name}", " "))))
+                     for kind in ("phone", "email")}
+        self._wants = {kind: terms & self._contact_words for kind, terms in templates.items()}
         self._audience = {t: r.topic.audience for t, r in knowledge.topics.items()}
         self._audience.update({FLOW_PREFIX + f: r.flow.audience for f, r in knowledge.flows.items()})
 
@@ -650,6 +665,55 @@ class Matcher:
             hit = self._passages.best(frozenset(q_terms - self._non_topic))
             passage = hit if passage_answers(hit) else None
         return MatchResult(candidates, acute, decision, passage)
+
+    def in_context(self, text: str, previous: str | None, alone: MatchResult) -> MatchResult:
+        """A short follow-up ("hvad er deres nummer?", "gælder det også voksne?") read with the previous answer.
+
+        Only the previous answer's id is known (a topic or a passage). The follow-up is answered by that answer
+        again if it says what is asked, by the follow-up alone if that names another subject, or by the follow-up
+        read with the previous answer's subject. If none of them says everything the follow-up asks, the reply is
+        an honest "not sure" that offers the previous answer again: a wrong answer is worse."""
+        message = words(text)
+        if (previous is None or alone.acute or len(message) > FOLLOW_UP_MAX_WORDS
+                or previous not in self._subject or len(drop_phrases(message, self._markers)) == len(message)):
+            return alone
+        q_terms = frozenset(self._terms(message))
+        own = q_terms - self._non_topic
+        wants = {kind for kind, terms in self._wants.items() if q_terms & terms}
+        if self._explains(previous, own, wants):
+            return self._answer_with(previous, own)
+        if alone.confident and alone.flow is None and self._explains(alone.confident, own, wants):
+            return alone
+        if not alone.confident and alone.passage and self._explains(alone.passage.passage_id, own, wants):
+            return alone
+        combined = self.match(f"{text} {self._subject[previous]}")
+        if combined.confident and combined.flow is None and self._explains(combined.confident, own, wants):
+            return combined
+        if not combined.confident and combined.passage and self._explains(combined.passage.passage_id, own, wants):
+            return combined
+        # The plan's text about the same subject may say it where no topic does ("hvor mange konsulenter ...").
+        subject = frozenset(self._terms(words(self._subject[previous]))) - self._non_topic
+        hit = self._passages.best(own | subject)
+        if own and hit is not None and self._explains(hit.passage_id, own, wants):
+            return MatchResult((), False, Decision.NO_ANSWER, self._passages.hit(hit.passage_id, own | subject))
+        offered = tuple(Candidate(t, SUGGEST_THRESHOLD) for t in dict.fromkeys(
+            [previous, *(c.topic_id for c in combined.candidates if c.specific)]) if t in self._priority
+            and not t.startswith(FLOW_PREFIX))[:3]
+        return MatchResult(offered, alone.acute, Decision.DID_YOU_MEAN if offered else Decision.NO_ANSWER)
+
+    def _explains(self, item: str, terms: frozenset[str], wants: set[str]) -> bool:
+        """Whether a topic or passage has every term asked about, and a phone number or e-mail if one is asked."""
+        if item in self._topic_terms:
+            said = self._topic_terms[item] | self._answer_terms.get(item, frozenset())
+        else:
+            said = self._passages.terms_of(item)
+        reach = self._reach.get(item, {})
+        return bool(said) and terms <= said and all(reach.get(kind) for kind in wants)
+
+    def _answer_with(self, item: str, terms: frozenset[str]) -> MatchResult:
+        if item in self._topic_terms:
+            return MatchResult((Candidate(item, 1.0),), False, Decision.ANSWER)
+        return MatchResult((), False, Decision.NO_ANSWER, self._passages.hit(item, terms))
 
     def _decide(self, candidates: tuple[Candidate, ...], title_hits: dict[str, int] | None = None) -> Decision:
         if not candidates or candidates[0].score < SUGGEST_THRESHOLD:

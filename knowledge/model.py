@@ -264,6 +264,8 @@ class PlanFile(_Frozen):
     role_framings: tuple[ShortText, ...] = ()
     # Generated questions per contact: 'any' for all, 'phone'/'email' for contacts that have one.
     contact_questions: dict[Literal["any", "phone", "email"], tuple[ShortText, ...]] = {}
+    # Words and phrases that make a short message lean on the previous answer ("og hvad med ...", "deres nummer").
+    follow_up_markers: tuple[ShortText, ...] = ()
     menu: tuple[Id, ...] = ()
     flows: tuple[Flow, ...] = ()
     reminder: Reminder | None = None
@@ -329,6 +331,7 @@ class Knowledge:
     stopwords: frozenset[str]
     question_words: frozenset[str]
     fillers: frozenset[str]  # question framing ("er der tale om") that names no topic
+    follow_up_markers: frozenset[str]
     contact_questions: Mapping[str, tuple[str, ...]]
     acute: AcuteSignals
     menu: tuple[ResolvedTopic, ...]

@@ -67,6 +67,7 @@ class PassageIndex:
             for term in set(terms):
                 postings[term].append(n)
         self._postings = dict(postings)
+        self._by_id = {passage_id: n for n, passage_id in enumerate(self._ids)}
         count = len(self._ids) or 1
         self._avg_length = sum(self._length) / count if self._length else 1.0
         self.idf = {t: math.log(1 + (count - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self._postings.items()}
@@ -114,6 +115,21 @@ class PassageIndex:
         coverage, matched = self.coverage(best_n, terms, weight)
         return PassageHit(self._ids[best_n], round(scores[best_n], 4), round(coverage, 4), round(matched, 4),
                           self.quote(best_n, terms, weight)) if matched else None
+
+    def terms_of(self, passage_id: str) -> frozenset[str]:
+        """Every term of a passage (empty for an unknown id)."""
+        n = self._by_id.get(passage_id)
+        return frozenset(self._tf[n]) if n is not None else frozenset()
+
+    def hit(self, passage_id: str, terms: frozenset[str]) -> PassageHit | None:
+        """Passage `passage_id` as the answer to `terms`, quoting the sentences that match them (or its start)."""
+        n = self._by_id.get(passage_id)
+        if n is None:
+            return None
+        coverage, matched = self.coverage(n, terms, self.weight)
+        quote = self.quote(n, terms, self.weight) if matched else tuple(
+            s for s, _ in self._sentences[n][:MAX_QUOTE_SENTENCES])
+        return PassageHit(passage_id, 0.0, round(coverage, 4), round(matched, 4), quote)
 
     def quote(self, n: int, terms: frozenset[str], weight: Callable[[str], float]) -> tuple[str, ...]:
         """The sentences of passage n that answer: the best one, and up to two more that share the question's
