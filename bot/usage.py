@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal, Protocol
 
+from .sqlite import BUSY_TIMEOUT_SECONDS
+
 EventKind = Literal["answered", "not_answered", "did_you_mean", "flow_started", "flow_finished",
                     "flow_abandoned", "feedback", "reminder_sent"]
 KINDS: tuple[str, ...] = EventKind.__args__  # type: ignore[attr-defined]
@@ -54,7 +56,8 @@ class SqliteUsageLog:
 
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False)
+        # Every record is its own transaction; another process's (a second gunicorn worker's) is waited for.
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS)
         self._lock = threading.Lock()
         with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL")
