@@ -13,8 +13,19 @@ import app
 
 DEFAULT_WORKERS = 2
 
+
+def _workers() -> int:
+    raw = os.environ.get("WEB_CONCURRENCY", "").strip()
+    if not raw:
+        return DEFAULT_WORKERS
+    if not raw.isdigit() or int(raw) < 1:
+        sys.exit(f"WEB_CONCURRENCY must be a whole number of worker processes (1 or more), not {raw!r}")
+    return int(raw)
+
+
+# PORT itself is checked with every other setting in on_starting, before anything is bound.
 bind = [f"0.0.0.0:{os.environ.get('PORT', '').strip() or 3978}"]
-workers = int(os.environ.get("WEB_CONCURRENCY", "").strip() or DEFAULT_WORKERS)
+workers = _workers()
 worker_class = "aiohttp.GunicornWebWorker"
 graceful_timeout = int(app.SHUTDOWN_SECONDS) + 5
 # The access log is the app's own (app.PathOnlyAccessLogger: path and status, no client address or query).

@@ -107,6 +107,17 @@ def test_serve_with_incomplete_settings_names_the_problem_and_exits_2(tmp_path):
     assert "Booting worker" not in output
 
 
+@pytest.mark.parametrize("workers", ["two", "0", "-1"])
+def test_a_worker_count_that_is_no_whole_number_is_refused(tmp_path, workers):
+    # gunicorn itself reads WEB_CONCURRENCY first and refuses "two" and "-1"; gunicorn.conf.py refuses "0".
+    server, log = start_server(tmp_path, free_port(), WEB_CONCURRENCY=workers)
+    assert server.wait(timeout=60) != 0
+    output = log.read_text()
+    assert workers in output and "Booting worker" not in output
+    if workers == "0":
+        assert "WEB_CONCURRENCY must be a whole number of worker processes (1 or more), not '0'" in output
+
+
 @dataclass
 class SlowConnector(FakeConnector):
     """Takes `delay` seconds to accept each reply, so a turn is in flight for that long."""
