@@ -20,7 +20,7 @@ from typing import Any, Dict, List
 
 from botbuilder.core import Storage, StoreItem
 
-from .sqlite import BUSY_TIMEOUT_SECONDS
+from .sqlite import BUSY_TIMEOUT_SECONDS, ensure_wal
 
 
 def _digest(key: str) -> str:
@@ -39,7 +39,7 @@ class SqliteStorage(Storage):
     def __init__(self, path: Path, table: str = "state"):
         if not table.isidentifier():
             raise ValueError(f"table name must be an identifier, not {table!r}")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_wal(path)
         self._table = table
         # isolation_level=None: transactions are begun and ended here, explicitly.
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None,
@@ -47,7 +47,6 @@ class SqliteStorage(Storage):
         self._conn_lock = threading.Lock()
         self._lock = asyncio.Lock()
         with self._conn_lock:
-            self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute(f'CREATE TABLE IF NOT EXISTS "{table}" (key TEXT PRIMARY KEY, value BLOB)')
 
     async def read(self, keys: List[str]) -> Dict[str, Any]:

@@ -2,8 +2,8 @@
 
     python -m tests.concurrent_writer DATA_DIR NAME COUNT START_AT
 
-Waits until the wall clock reaches START_AT, so every writer starts together, then writes COUNT items of its
-own to each store and increments one shared counter COUNT times through the conversation-state storage.
+Waits until the wall clock reaches START_AT, so every writer opens the stores and starts together, then writes
+COUNT items of its own to each store and increments one shared counter COUNT times through the conversation-state storage.
 """
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ async def increment(storage: SqliteStorage) -> int:
     """Read, add one, write back with the e_tag read; retried on a conflict. Returns the conflicts seen."""
     conflicts = 0
     while True:
-        item = (await storage.read([COUNTER])).get(COUNTER, {"count": 0, "e_tag": "*"})
+        # The test creates the counter first: an item written without an e_tag (or with "*") overwrites
+        # whatever is there, by botbuilder's Storage contract, so only updates are raced here.
+        item = (await storage.read([COUNTER]))[COUNTER]
         try:
             await storage.write({COUNTER: {**item, "count": item["count"] + 1}})
             return conflicts
@@ -34,11 +36,12 @@ async def increment(storage: SqliteStorage) -> int:
 
 
 async def main(data_dir: Path, name: str, count: int, start_at: float) -> None:
+    # Opening at the same moment is part of the race: two workers start together on a fresh DATA_DIR.
+    time.sleep(max(0.0, start_at - time.time()))
     storage = SqliteStorage(data_dir / "state.sqlite")
     references = ReferenceStore(data_dir / "references.sqlite")
     usage = SqliteUsageLog(data_dir / "usage.sqlite")
     broadcaster = Broadcaster(None, references, data_dir / "broadcasts.sqlite", "")
-    time.sleep(max(0.0, start_at - time.time()))
     conflicts = 0
     for i in range(count):
         key = f"{name}-{i}"

@@ -24,6 +24,9 @@ EACH = 150
 
 
 def test_two_processes_writing_at_once_lose_nothing(tmp_path):
+    storage = SqliteStorage(tmp_path / "state.sqlite")
+    asyncio.run(storage.write({COUNTER: {"count": 0}}))
+    storage.close()
     start_at = time.time() + 2.0  # both past their imports before the first write
     writers = [subprocess.Popen([sys.executable, "-m", "tests.concurrent_writer", str(tmp_path), f"w{n}", str(EACH),
                                  str(start_at)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
