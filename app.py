@@ -1,4 +1,5 @@
-"""Beredskabsbot: the aiohttp app factory and `python app.py` (what `make run` starts).
+"""Beredskabsbot: the aiohttp app factory, `python app.py` (what `make run` starts) and `serve`, the app
+gunicorn runs in production (`make serve`, the container, App Service: see gunicorn.conf.py).
 
 The only module that touches aiohttp and the Bot Framework adapter together.
 """
@@ -12,13 +13,13 @@ import os
 import sys
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 from botbuilder.core import ConversationState, MessageFactory, ShowTypingMiddleware, TurnContext
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
-from bot.auth import token_problem
-from bot.connector_cache import CachingBotFrameworkAuthentication
-from bot.broadcast import Broadcaster
+from bot.auth import SigningKeysUnavailable, token_problem
+from bot.background import FileLock, run_once_per_data_store
 from bot.logging_privacy import install as install_log_redaction
 from bot.plan_bot import PlanBot
 from bot.references import ReferenceStore
@@ -26,6 +27,7 @@ from bot.reminders import ReminderService
 from bot.usage import SqliteUsageLog, months_ago
 from bot.settings import Settings, SettingsError
 from bot.storage import SqliteStorage
+from bot.wiring import build_adapter, build_reminders
 from knowledge import Knowledge, PlanError, load_plan
 from knowledge.matcher import Matcher
 
@@ -42,18 +44,11 @@ PLAYGROUND_TASK = web.AppKey("playground_task", asyncio.Task)
 REFERENCES = web.AppKey("references", ReferenceStore)
 REMINDERS = web.AppKey("reminders", ReminderService)
 USAGE = web.AppKey("usage", SqliteUsageLog)
-NOTICES_TASK = web.AppKey("notices_task", asyncio.Task)
-
-
-async def _daily(*jobs) -> None:
-    """Run the jobs now and then once a day; a failure is logged and retried the next day."""
-    while True:
-        for job in jobs:
-            try:
-                await job()
-            except Exception:  # noqa: BLE001
-                logger.exception("Daily job failed")
-        await asyncio.sleep(24 * 60 * 60)
+BACKGROUND_TASK = web.AppKey("background_task", asyncio.Task)
+# How often a process that does not run the background work checks whether the one that did has died.
+BACKGROUND_RETRY_SECONDS = 30.0
+# In-flight turns get this long to finish after SIGTERM (gunicorn's graceful_timeout is a little longer).
+SHUTDOWN_SECONDS = 25.0
 
 
 def _bad_request(reason: str) -> web.Response:
@@ -96,9 +91,13 @@ async def messages(request: web.Request) -> web.Response:
     try:
         invoke_response = await request.app[ADAPTER].process_activity(
             request.headers.get("Authorization", ""), activity, request.app[BOT].on_turn)
-    except PermissionError:
-        logger.warning("Refused request: token did not validate")
+    except PermissionError as exc:
+        # The reason names the check that failed (signature, issuer, ...), never the token itself.
+        logger.warning("Refused request: token did not validate (%s)", exc)
         return web.json_response({"error": "unauthorized"}, status=401)
+    except SigningKeysUnavailable:
+        return web.json_response({"error": "cannot validate tokens right now"}, status=503,
+                                 headers={"Retry-After": "10"})
     if invoke_response:
         return web.json_response(invoke_response.body, status=invoke_response.status)
     return web.Response(status=200)
@@ -123,20 +122,6 @@ def _on_turn_error(conversation_state: ConversationState, knowledge: Knowledge):
         except Exception as delete_error:
             logger.warning("Could not clear conversation state: %s", type(delete_error).__name__)
     return on_turn_error
-
-
-def build_adapter(settings: Settings) -> CloudAdapter:
-    """The Bot Framework adapter, with connector clients reused across turns."""
-    return CloudAdapter(CachingBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication(settings)))
-
-
-def build_reminders(settings: Settings, knowledge: Knowledge, adapter: CloudAdapter,
-                    usage: SqliteUsageLog | None = None) -> ReminderService:
-    """The yearly reminder's stores and service in DATA_DIR (shared by the bot and `python -m bot reminder`)."""
-    references = ReferenceStore(settings.data_dir / "references.sqlite")
-    broadcaster = Broadcaster(adapter, references, settings.data_dir / "broadcasts.sqlite", settings.app_id,
-                              rate=settings.reminder_rate)
-    return ReminderService(knowledge, broadcaster, adapter, settings.app_id, references, usage)
 
 
 async def create_app(settings: Settings | None = None, knowledge: Knowledge | None = None) -> web.Application:
@@ -169,39 +154,59 @@ async def create_app(settings: Settings | None = None, knowledge: Knowledge | No
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
 
-    async def resume_broadcasts(app: web.Application) -> None:
-        # A broadcast cut off by a crash or restart finishes by itself; due dates are checked daily.
+    async def resume_broadcasts() -> None:
+        # A broadcast cut off by a crash or restart (of any worker) finishes by itself.
         reminders.resume_unfinished()
-        app[NOTICES_TASK] = asyncio.create_task(_daily(reminders.give_notices, purge_old_usage))
+
+    async def give_notices() -> None:
+        await reminders.give_notices()
 
     async def purge_old_usage() -> None:
         # Retention: usage events older than USAGE_RETENTION_MONTHS are deleted.
         usage.purge(months_ago(dt.date.today(), settings.usage_retention_months))
 
+    async def start_background(app: web.Application) -> None:
+        # Once per DATA_DIR, however many gunicorn workers share it (bot/background.py).
+        app[BACKGROUND_TASK] = asyncio.create_task(run_once_per_data_store(
+            FileLock(settings.data_dir / "background.lock"), on_every_check=resume_broadcasts,
+            daily=[give_notices, purge_old_usage], retry_seconds=BACKGROUND_RETRY_SECONDS))
+
     async def close_storage(app: web.Application) -> None:
-        app[NOTICES_TASK].cancel()
+        app[BACKGROUND_TASK].cancel()
+        await asyncio.gather(app[BACKGROUND_TASK], return_exceptions=True)
         await reminders.close()
         usage.close()
         storage.close()
-    app.on_startup.append(resume_broadcasts)
+    app.on_startup.append(start_background)
     app.on_cleanup.append(close_storage)
     return app
 
 
-def main() -> int:
-    """Start the bot on $PORT; in local mode also the Agents Playground."""
+class PathOnlyAccessLogger(AbstractAccessLogger):
+    """Access log lines with method, path, status, size and time: no query string, client address or headers."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info("%s %s %s %s %.0fms", request.method, request.path, response.status,
+                         response.body_length, time * 1000)
+
+
+def configure_logging() -> None:
+    """Log to stderr; conversation ids in Bot Connector URLs are redacted from every record."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # aiohttp's access log holds client addresses; the bot never needs them. Connector URLs hold
-    # conversation ids: redacted in every record, and urllib3's retry chatter is not logged at all.
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    # Connector URLs hold conversation ids: redacted in every record, and urllib3's retry chatter is not
+    # logged at all.
     logging.getLogger("urllib3").setLevel(logging.ERROR)
     install_log_redaction(logging.getLogger().handlers)
+
+
+def load_or_explain() -> tuple[Settings, Knowledge] | None:
+    """Settings and plan from the environment, or None after logging every problem with either."""
     try:
         settings = Settings.from_env(os.environ)
     except SettingsError as exc:
         for error in exc.errors:
             logger.error("Configuration: %s", error)
-        return 2
+        return None
     try:
         knowledge = load_plan(settings.plan)
     except PlanError as exc:
@@ -209,12 +214,43 @@ def main() -> int:
             logger.error("Plan: %s", error)
         logger.error("The plan %r is invalid; the bot does not start. Check it with: make check PLAN=%s",
                      settings.plan, settings.plan)
-        return 2
-    logger.info("Plan %s: %s (%d topics)", knowledge.meta.id, knowledge.meta.municipality, len(knowledge.topics))
+        return None
+    return settings, knowledge
+
+
+def _warn_if_local(settings: Settings) -> None:
     if settings.local_mode:
         logger.warning("LOCAL MODE: MicrosoftAppId is not set, so authentication is OFF. "
                        "Never expose this process to a network; set MicrosoftAppId, "
                        "MicrosoftAppPassword and MicrosoftAppTenantId in production.")
+
+
+async def serve() -> web.AppRunner:
+    """The production app for gunicorn's aiohttp worker: the same settings and factory as `make run`."""
+    configure_logging()
+    loaded = load_or_explain()
+    if loaded is None:
+        # gunicorn.conf.py checks the same before any worker starts; this is for other launchers.
+        raise SystemExit(2)
+    settings, knowledge = loaded
+    _warn_if_local(settings)
+    app = await create_app(settings, knowledge)
+    return web.AppRunner(app, access_log_class=PathOnlyAccessLogger,
+                         access_log=logging.getLogger("beredskabsbot.access"),
+                         shutdown_timeout=SHUTDOWN_SECONDS)
+
+
+def main() -> int:
+    """Start the bot on $PORT; in local mode also the Agents Playground."""
+    configure_logging()
+    # aiohttp's access log holds client addresses; the bot never needs them.
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    loaded = load_or_explain()
+    if loaded is None:
+        return 2
+    settings, knowledge = loaded
+    logger.info("Plan %s: %s (%d topics)", knowledge.meta.id, knowledge.meta.municipality, len(knowledge.topics))
+    _warn_if_local(settings)
 
     from bot.playground import Playground
 

@@ -27,7 +27,7 @@ async def main() -> None:
 
     from aiohttp import web
 
-    from app import build_adapter
+    from bot.wiring import build_adapter
     from bot.broadcast import Broadcaster
     from bot.references import ReferenceStore
     from bot.settings import Settings

@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.area == "stats":
         return _stats(args.csv)
 
-    from app import build_adapter, build_reminders
+    from bot.wiring import build_adapter, build_reminders
     from bot.settings import Settings, SettingsError
     from knowledge import PlanError, load_plan
 
@@ -47,7 +47,11 @@ def main(argv: list[str] | None = None) -> int:
                       f"Add --yes to send.")
                 return 1
             from bot.reminders import report_text
-            for report in await reminders.send_now():
+            reports = await reminders.send_now()
+            if not reports:
+                print("The reminder is being delivered by another process (the running bot); "
+                      "'python -m bot reminder status' shows how far it is.")
+            for report in reports:
                 print(report_text(report, knowledge))
             return 0
         finally:

@@ -5,12 +5,14 @@ time, spaced to stay under Teams' limit (`rate` sends per second, 50 by default)
 its Retry-After; 412/500/502/503/504 with exponential backoff and jitter; 403/404 are not retried: the
 reference is removed and the conversation counted as unreachable. Each conversation's result is
 persisted as soon as it is known, so a broadcast cut off by a crash resumes where it stopped: only the
-one message in flight at the crash can be sent twice.
+one message in flight at the crash can be sent twice. A broadcast is delivered by one process at a time
+(a lock in DATA_DIR/locks), whichever gunicorn worker or command line started or resumed it.
 """
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import logging
 import random
 import time
@@ -20,9 +22,9 @@ from typing import Awaitable, Callable
 
 from botbuilder.core import BotAdapter, MessageFactory, TurnContext
 from botbuilder.schema import Attachment
-from sqlitedict import SqliteDict
-
+from .background import FileLock
 from .references import ReferenceStore, to_reference
+from .sqlite import open_table
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +76,9 @@ class Broadcaster:
         self._sleep = sleep
         self._clock = clock
         self._base_backoff = base_backoff
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._broadcasts = SqliteDict(str(path), tablename="broadcasts", autocommit=False, outer_stack=False)
-        self._results = SqliteDict(str(path), tablename="deliveries", autocommit=False, outer_stack=False)
+        self._lock_dir = path.parent / "locks"
+        self._broadcasts = open_table(path, "broadcasts")
+        self._results = open_table(path, "deliveries")
         self._next_send = 0.0
         self.send_times: list[float] = []  # when each send attempt started (for the throttle's tests)
 
@@ -116,9 +118,29 @@ class Broadcaster:
                 report.unreachable[outcome] = report.unreachable.get(outcome, 0) + 1
         return report
 
-    async def run(self, broadcast_id: str, make_card: Callable[[], Attachment]) -> Report:
-        """Deliver the broadcast to every target that has no result yet; returns the report."""
+    def _lock(self, broadcast_id: str) -> FileLock:
+        # The id may come from a card's data: hashed, it is always a safe file name.
+        name = hashlib.sha256(broadcast_id.encode("utf-8")).hexdigest()[:32]
+        return FileLock(self._lock_dir / f"broadcast-{name}.lock")
+
+    async def run(self, broadcast_id: str, make_card: Callable[[], Attachment]) -> Report | None:
+        """Deliver the broadcast to every target that has no result yet; returns the report, or None when
+        another process (or task) is delivering it right now."""
+        lock = self._lock(broadcast_id)
+        if not lock.try_acquire():
+            logger.info("Broadcast %s is being delivered by another process", broadcast_id)
+            return None
+        try:
+            return await self._run_locked(broadcast_id, make_card)
+        finally:
+            lock.release()
+
+    async def _run_locked(self, broadcast_id: str, make_card: Callable[[], Attachment]) -> Report:
         record = self._broadcasts[broadcast_id]
+        if record["state"] == "done":  # finished by another process since it was listed as unfinished
+            return self.report(broadcast_id)
+        if any(f"{broadcast_id}|{c}" in self._results for c in record["targets"]):
+            logger.warning("Resuming broadcast %s, cut off before it finished", broadcast_id)
         for conversation_id in record["targets"]:
             key = f"{broadcast_id}|{conversation_id}"
             if key in self._results:

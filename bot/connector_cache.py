@@ -5,6 +5,7 @@ Stock CloudAdapter builds a new ConnectorClient and a new UserTokenClient on eve
 This wrapper keeps one client per (app id, serviceUrl, audience) and one token client per (app id,
 audience), in a bounded LRU, and otherwise delegates everything - authentication included - to the
 wrapped BotFrameworkAuthentication. Credentials (and their token cache) live in the reused client.
+It is also where a request's token is validated, so every refusal leaves it as a PermissionError.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from botframework.connector.auth import (
     UserTokenClient,
 )
 from botframework.connector.skills import BotFrameworkClient
+
+from .auth import refused_as_permission_error
 
 MAX_CLIENTS = 256
 
@@ -86,7 +89,8 @@ class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
         return _CachingConnectorFactory(factory, self._clients, _app_id(claims))
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
-        result = await self._inner.authenticate_request(activity, auth_header)
+        with refused_as_permission_error():
+            result = await self._inner.authenticate_request(activity, auth_header)
         result.connector_factory = self._wrap(result.connector_factory, result.claims_identity)
         return result
 
@@ -112,4 +116,5 @@ class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
         return self._inner.get_originating_audience()
 
     async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
-        return await self._inner.authenticate_channel_request(auth_header)
+        with refused_as_permission_error():
+            return await self._inner.authenticate_channel_request(auth_header)

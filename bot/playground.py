@@ -67,7 +67,9 @@ class Playground:
         endpoint = f"http://localhost:{self.bot_port}/api/messages"
         # Without a desktop the Playground's attempt to open a browser (xdg-open) kills it; we print
         # the address instead.
-        env = {**os.environ, "TEAMSAPPTESTER_BROWSER": "none"}
+        # Its log goes to .playground/devTools/ (ignored by git), wherever the bot was started from.
+        env = {**os.environ, "TEAMSAPPTESTER_BROWSER": "none",
+               "M365_AGENTS_PLAYGROUND_LOGFILE": str(INSTALL_DIR / "devTools" / "m365agentsplayground.log")}
         self.process = await asyncio.create_subprocess_exec(
             str(self.executable), "-e", endpoint, "-c", "msteams", "-p", str(self.port),
             "--disable-telemetry", cwd=str(INSTALL_DIR), env=env, stdin=asyncio.subprocess.DEVNULL,

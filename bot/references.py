@@ -11,6 +11,8 @@ from pathlib import Path
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationReference
 from sqlitedict import SqliteDict
 
+from .sqlite import open_table
+
 
 def minimal_reference(activity: Activity) -> dict | None:
     """The parts of an activity's conversation reference that delivery needs, as plain data."""
@@ -42,12 +44,10 @@ class ReferenceStore:
     """Conversation references in DATA_DIR (sqlite), keyed by conversation id."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = SqliteDict(str(path), tablename="references", autocommit=False, outer_stack=False)
+        self._db = open_table(path, "references")
         # Conversations a coordinator has written from (for due-date notices) and notices already given.
-        self._coordinators = SqliteDict(str(path), tablename="coordinator_conversations", autocommit=False,
-                                        outer_stack=False)
-        self._notices = SqliteDict(str(path), tablename="notices", autocommit=False, outer_stack=False)
+        self._coordinators = open_table(path, "coordinator_conversations")
+        self._notices = open_table(path, "notices")
         self._lock = asyncio.Lock()
 
     async def save(self, reference: dict) -> None:

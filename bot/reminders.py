@@ -5,12 +5,14 @@ import asyncio
 import datetime as dt
 import logging
 import uuid
+from pathlib import Path
 
 from botbuilder.core import BotAdapter, MessageFactory, TurnContext
 
 from knowledge import Knowledge
 
 from . import cards
+from .background import FileLock
 from .broadcast import Broadcaster, Report
 from .notices import due_notices
 from .usage import UsageEvent, UsageLog
@@ -31,14 +33,17 @@ class ReminderService:
     """Glue between the bot, the broadcaster and the coordinator's chat."""
 
     def __init__(self, knowledge: Knowledge, broadcaster: Broadcaster, adapter: BotAdapter, app_id: str,
-                 references: ReferenceStore, usage: UsageLog | None = None):
+                 references: ReferenceStore, usage: UsageLog | None = None, *, lock_dir: Path):
         self.references = references
+        # Workers that share DATA_DIR give notices one at a time, so none is given twice.
+        self._notices_lock = FileLock(lock_dir / "notices.lock")
         self._usage = usage
         self._knowledge = knowledge
         self._broadcaster = broadcaster
         self._adapter = adapter
         self._app_id = app_id
         self.tasks: set[asyncio.Task] = set()
+        self._running: dict[str, asyncio.Task] = {}
 
     def exists(self, broadcast_id: str) -> bool:
         return self._broadcaster.exists(broadcast_id)
@@ -50,15 +55,19 @@ class ReminderService:
         return count
 
     def resume_unfinished(self) -> list[str]:
-        """Resume every broadcast a crash or restart cut off (called at start-up)."""
-        resumed = self._broadcaster.unfinished()
+        """Resume every broadcast a crash or restart cut off and nobody is delivering now (by the process
+        that runs the background work, at start-up and then every few seconds)."""
+        running_here = set(self._running)
+        resumed = [b for b in self._broadcaster.unfinished() if b not in running_here]
         for broadcast_id in resumed:
-            logger.warning("Resuming broadcast %s cut off before it finished", broadcast_id)
             self._spawn(broadcast_id, self._broadcaster.requested_by(broadcast_id))
         return resumed
 
-    async def run(self, broadcast_id: str, requested_by: dict | None) -> Report:
+    async def run(self, broadcast_id: str, requested_by: dict | None) -> Report | None:
+        """Deliver a broadcast and report to whoever asked; None when another process is delivering it."""
         report = await self._broadcaster.run(broadcast_id, lambda: cards.reminder_card(self._knowledge))
+        if report is None:
+            return None
         if self._usage is not None:
             self._usage.record(UsageEvent("reminder_sent", None, None, self._knowledge.meta.id, "channel",
                                           dt.date.today()))
@@ -69,10 +78,13 @@ class ReminderService:
     def _spawn(self, broadcast_id: str, requested_by: dict | None) -> None:
         task = asyncio.create_task(self.run(broadcast_id, requested_by))
         self.tasks.add(task)
-        task.add_done_callback(self._done)
+        self._running[broadcast_id] = task
+        task.add_done_callback(lambda done: self._done(broadcast_id, done))
 
-    def _done(self, task: asyncio.Task) -> None:
+    def _done(self, broadcast_id: str, task: asyncio.Task) -> None:
         self.tasks.discard(task)
+        if self._running.get(broadcast_id) is task:
+            del self._running[broadcast_id]
         if not task.cancelled() and task.exception() is not None:
             logger.error("Broadcast failed: %s", type(task.exception()).__name__, exc_info=task.exception())
 
@@ -87,7 +99,14 @@ class ReminderService:
 
     async def give_notices(self, today: dt.date | None = None) -> int:
         """Tell the coordinators, once each, what is due; returns how many notices were given."""
-        today = today or dt.date.today()
+        if not self._notices_lock.try_acquire():
+            return 0  # another process is giving them right now
+        try:
+            return await self._give_notices(today or dt.date.today())
+        finally:
+            self._notices_lock.release()
+
+    async def _give_notices(self, today: dt.date) -> int:
         latest = self._broadcaster.latest()
         last = dt.date.fromisoformat(latest["day"]) if latest else None
         given = 0
@@ -122,7 +141,8 @@ class ReminderService:
             broadcast_id = uuid.uuid4().hex
             self._broadcaster.create(broadcast_id, None)
             pending = [broadcast_id]
-        return [await self.run(b, self._broadcaster.requested_by(b)) for b in pending]
+        reports = [await self.run(b, self._broadcaster.requested_by(b)) for b in pending]
+        return [report for report in reports if report is not None]
 
     async def close(self) -> None:
         for task in list(self.tasks):

@@ -7,6 +7,21 @@ from typing import Mapping
 
 APP_TYPES = ("SingleTenant", "MultiTenant", "UserAssignedMSI")
 
+# Bot Framework's endpoints in public Azure. Another cloud (or a test's local key set) sets its own under the
+# variable names Microsoft's Bot Framework SDKs use; any one set switches botbuilder to its parameterized
+# authentication, which then needs all of them, so the others keep these values.
+PUBLIC_CLOUD = {
+    "ToBotFromChannelOpenIdMetadataUrl": "https://login.botframework.com/v1/.well-known/openidconfiguration",
+    "ToBotFromChannelTokenIssuer": "https://api.botframework.com",
+    "ToChannelFromBotLoginUrl": "https://login.microsoftonline.com/",
+    "ToChannelFromBotOAuthScope": "https://api.botframework.com",
+}
+# Needed by the parameterized authentication too, never overridden here: user sign-in (OAuthUrl) and the
+# Emulator's keys are not used by this bot.
+_PUBLIC_OAUTH_URL = "https://api.botframework.com"
+_PUBLIC_EMULATOR_METADATA_URL = "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration"
+_PUBLIC_CALLER_ID = "urn:botframework:azure"
+
 
 def _number(environ: Mapping[str, str], name: str, default, convert, valid, what: str, errors: list[str]):
     """A numeric variable: its default when unset, else converted and checked (a problem goes to `errors`)."""
@@ -45,6 +60,7 @@ class Settings:
     flow_timeout_minutes: float = 60.0
     reminder_rate: float = 50.0
     usage_retention_months: int = 24
+    cloud: tuple[tuple[str, str], ...] = tuple(PUBLIC_CLOUD.items())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "Settings":
@@ -73,6 +89,12 @@ class Settings:
                                 "a number of messages per second from 0 to 50 (Teams' limit)", errors)
         retention = _number(environ, "USAGE_RETENTION_MONTHS", 24, int, lambda v: v >= 1,
                             "a whole number of months (1 or more)", errors)
+        cloud = []
+        for name, default in PUBLIC_CLOUD.items():
+            value = environ.get(name, "").strip() or default
+            if not value.startswith(("https://", "http://")):
+                errors.append(f"{name} must be an http(s):// address, not {value!r}")
+            cloud.append((name, value))
         if errors:
             raise SettingsError(errors)
         return cls(
@@ -88,12 +110,22 @@ class Settings:
             flow_timeout_minutes=flow_timeout,
             reminder_rate=reminder_rate,
             usage_retention_months=retention,
+            cloud=tuple(cloud),
         )
 
     @property
     def local_mode(self) -> bool:
         """No MicrosoftAppId: authentication is off (for local development only)."""
         return not self.app_id
+
+    @property
+    def public_cloud(self) -> bool:
+        """Bot Framework in public Azure (no endpoint overridden)."""
+        return dict(self.cloud) == PUBLIC_CLOUD
+
+    def _cloud(self, name: str) -> str | None:
+        # None keeps botbuilder on its built-in public-cloud authentication.
+        return None if self.public_cloud else dict(self.cloud)[name]
 
     # The names botbuilder's ConfigurationBotFrameworkAuthentication reads.
     @property
@@ -112,3 +144,31 @@ class Settings:
     @property
     def APP_TENANTID(self) -> str:  # noqa: N802
         return self.tenant_id
+
+    @property
+    def TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL(self) -> str | None:  # noqa: N802
+        return self._cloud("ToBotFromChannelOpenIdMetadataUrl")
+
+    @property
+    def TO_BOT_FROM_CHANNEL_TOKEN_ISSUER(self) -> str | None:  # noqa: N802
+        return self._cloud("ToBotFromChannelTokenIssuer")
+
+    @property
+    def TO_CHANNEL_FROM_BOT_LOGIN_URL(self) -> str | None:  # noqa: N802
+        return self._cloud("ToChannelFromBotLoginUrl")
+
+    @property
+    def TO_CHANNEL_FROM_BOT_OAUTH_SCOPE(self) -> str | None:  # noqa: N802
+        return self._cloud("ToChannelFromBotOAuthScope")
+
+    @property
+    def OAUTH_URL(self) -> str | None:  # noqa: N802
+        return None if self.public_cloud else _PUBLIC_OAUTH_URL
+
+    @property
+    def TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL(self) -> str | None:  # noqa: N802
+        return None if self.public_cloud else _PUBLIC_EMULATOR_METADATA_URL
+
+    @property
+    def CALLER_ID(self) -> str | None:  # noqa: N802
+        return None if self.public_cloud else _PUBLIC_CALLER_ID

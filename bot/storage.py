@@ -1,19 +1,26 @@
-"""botbuilder `Storage` on sqlitedict, in DATA_DIR.
+"""botbuilder `Storage` on SQLite, in DATA_DIR.
 
 Keys are stored as SHA-256 digests: state is found by its key, and the file never holds a
-conversation or user id in clear.
+conversation or user id in clear. Several processes (gunicorn workers) share the file: each write
+checks e_tags and writes inside one IMMEDIATE transaction, so when two workers write the same
+conversation's state at once, one of them gets the e_tag conflict instead of both winning.
+The table layout and encoding are sqlitedict's (key TEXT, pickled value), so older files still open.
 """
 from __future__ import annotations
 
 import asyncio
 import copy
 import hashlib
+import pickle
+import sqlite3
+import threading
 import uuid
 from pathlib import Path
 from typing import Any, Dict, List
 
 from botbuilder.core import Storage, StoreItem
-from sqlitedict import SqliteDict
+
+from .sqlite import BUSY_TIMEOUT_SECONDS, ensure_wal
 
 
 def _digest(key: str) -> str:
@@ -30,21 +37,34 @@ class SqliteStorage(Storage):
     """Persistent botbuilder storage; survives restarts; honours e_tag for optimistic concurrency."""
 
     def __init__(self, path: Path, table: str = "state"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = SqliteDict(str(path), tablename=table, autocommit=False, outer_stack=False)
+        if not table.isidentifier():
+            raise ValueError(f"table name must be an identifier, not {table!r}")
+        ensure_wal(path)
+        self._table = table
+        # isolation_level=None: transactions are begun and ended here, explicitly.
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None,
+                                     timeout=BUSY_TIMEOUT_SECONDS)
+        self._conn_lock = threading.Lock()
         self._lock = asyncio.Lock()
+        with self._conn_lock:
+            self._conn.execute(f'CREATE TABLE IF NOT EXISTS "{table}" (key TEXT PRIMARY KEY, value BLOB)')
 
     async def read(self, keys: List[str]) -> Dict[str, Any]:
         if not keys:
             return {}
         return await asyncio.to_thread(self._read, list(keys))
 
+    def _get(self, digest: str) -> tuple[bool, Any]:
+        row = self._conn.execute(f'SELECT value FROM "{self._table}" WHERE key = ?', (digest,)).fetchone()
+        return (False, None) if row is None else (True, pickle.loads(bytes(row[0])))
+
     def _read(self, keys: List[str]) -> Dict[str, Any]:
         out = {}
-        for key in keys:
-            digest = _digest(key)
-            if digest in self._db:
-                out[key] = self._db[digest]
+        with self._conn_lock:
+            for key in keys:
+                found, value = self._get(_digest(key))
+                if found:
+                    out[key] = value
         return out
 
     async def write(self, changes: Dict[str, StoreItem]) -> None:
@@ -56,34 +76,43 @@ class SqliteStorage(Storage):
             await asyncio.to_thread(self._write, dict(changes))
 
     def _write(self, changes: Dict[str, Any]) -> None:
-        for key, change in changes.items():
-            digest = _digest(key)
-            new_value = copy.deepcopy(change)
-            new_etag = _etag(new_value)
-            if new_etag == "":
-                raise ValueError("storage.write(): etag missing")
-            if digest in self._db and new_etag not in (None, "*"):
-                old_etag = _etag(self._db[digest])
-                if old_etag is not None and old_etag != new_etag:
-                    raise KeyError("Etag conflict")
-            if isinstance(new_value, dict):
-                new_value["e_tag"] = uuid.uuid4().hex
-            elif hasattr(new_value, "e_tag"):
-                new_value.e_tag = uuid.uuid4().hex
-            self._db[digest] = new_value
-        self._db.commit()
+        with self._conn_lock:
+            # The e_tag check and the write are one transaction, atomic across processes.
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                for key, change in changes.items():
+                    self._write_one(_digest(key), change)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _write_one(self, digest: str, change: Any) -> None:
+        new_value = copy.deepcopy(change)
+        new_etag = _etag(new_value)
+        if new_etag == "":
+            raise ValueError("storage.write(): etag missing")
+        found, old_value = self._get(digest)
+        if found and new_etag not in (None, "*"):
+            old_etag = _etag(old_value)
+            if old_etag is not None and old_etag != new_etag:
+                raise KeyError("Etag conflict")
+        if isinstance(new_value, dict):
+            new_value["e_tag"] = uuid.uuid4().hex
+        elif hasattr(new_value, "e_tag"):
+            new_value.e_tag = uuid.uuid4().hex
+        self._conn.execute(f'REPLACE INTO "{self._table}" (key, value) VALUES (?, ?)',
+                           (digest, sqlite3.Binary(pickle.dumps(new_value, protocol=pickle.HIGHEST_PROTOCOL))))
 
     async def delete(self, keys: List[str]) -> None:
         async with self._lock:
             await asyncio.to_thread(self._delete, list(keys))
 
     def _delete(self, keys: List[str]) -> None:
-        for key in keys:
-            digest = _digest(key)
-            if digest in self._db:
-                del self._db[digest]
-        self._db.commit()
+        with self._conn_lock:
+            self._conn.executemany(f'DELETE FROM "{self._table}" WHERE key = ?', [(_digest(k),) for k in keys])
 
     def close(self) -> None:
-        """Flush and close the database file."""
-        self._db.close()
+        """Close the database file (every write is already committed)."""
+        with self._conn_lock:
+            self._conn.close()

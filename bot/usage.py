@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal, Protocol
 
+from .sqlite import BUSY_TIMEOUT_SECONDS, ensure_wal
+
 EventKind = Literal["answered", "not_answered", "did_you_mean", "flow_started", "flow_finished",
                     "flow_abandoned", "feedback", "reminder_sent"]
 KINDS: tuple[str, ...] = EventKind.__args__  # type: ignore[attr-defined]
@@ -53,11 +55,11 @@ class SqliteUsageLog:
     """Usage events in DATA_DIR/usage.sqlite."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), check_same_thread=False)
+        ensure_wal(path)
+        # Every record is its own transaction; another process's (a second gunicorn worker's) is waited for.
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS)
         self._lock = threading.Lock()
         with self._lock:
-            self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("CREATE TABLE IF NOT EXISTS events (day TEXT NOT NULL, kind TEXT NOT NULL, "
                                "item TEXT, band TEXT, plan TEXT NOT NULL, scope TEXT NOT NULL)")

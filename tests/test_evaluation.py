@@ -2,7 +2,7 @@
 
 Safety is absolute: every acute question of both parts gets the acute card first, and no plain
 question raises a false alarm. Quality: the tuning part stays at ≥ 94 % top-1 and 95 % rejection; the
-held-back part holds the issue's target, 95 % (see README "How answers are found").
+held-back part holds the issue's target, 95 % (see docs/evaluation.md).
 """
 from __future__ import annotations
 

@@ -31,3 +31,28 @@ async def test_without_node_it_says_how_to_get_it_and_the_bot_runs_alone(monkeyp
     await playground.start()
     assert playground.process is None
     assert "needs Node.js" in caplog.text and "nodejs.org" in caplog.text
+
+
+async def test_what_the_playground_writes_goes_to_a_folder_git_ignores(monkeypatch, tmp_path):
+    """A stand-in Playground reports where it was told to log; that place, and make run's data, are ignored."""
+    import subprocess
+    from pathlib import Path
+
+    fake = tmp_path / "agentsplayground"
+    fake.write_text("#!/bin/sh\necho \"$M365_AGENTS_PLAYGROUND_LOGFILE\" > \"$0.env\"\n"
+                    "echo 'Listening on 56999'\nexec sleep 30\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(Playground, "executable", property(lambda self: fake))
+    playground = Playground(bot_port=3978)
+    await playground.start()
+    try:
+        assert playground.port == 56999
+    finally:
+        await playground.stop()
+    log_file = Path((tmp_path / "agentsplayground.env").read_text().strip())
+    root = Path(playground_module.PROJECT_ROOT)
+    assert log_file.is_relative_to(playground_module.INSTALL_DIR)
+    written = [log_file, root / "devTools" / "m365agentsplayground.log", root / "data" / "state.sqlite",
+               root / ".playground" / "node_modules" / "x", root / "deployment" / "build" / "x.zip"]
+    ignored = subprocess.run(["git", "check-ignore", *map(str, written)], cwd=root, capture_output=True, text=True)
+    assert sorted(ignored.stdout.split()) == sorted(map(str, written))
