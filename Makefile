@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PLAN   ?= holstebro
 export PLAN
 
-.PHONY: run serve test check bench eval flows package clean help
+.PHONY: run serve test check bench eval flows import package clean help
 
 help:
 	@echo "make run    - start the bot on \$$PORT (default 3978); local mode also starts the Agents Playground"
@@ -15,6 +15,7 @@ help:
 	@echo "make test   - run every test"
 	@echo "make check PLAN=<name or path> - validate a plan's YAML and print OK or every error"
 	@echo "make flows PLAN=<name> - draw the plan's flows as Mermaid diagrams in docs/flows/"
+	@echo "make import FILE=<plan.pdf or .txt> OUT=knowledge/<name>/ - the plan's text as passages, draft contacts"
 	@echo "make eval   - answer quality on the evaluation set (tests/eval), per plan and part"
 	@echo "make bench  - benchmarks"
 	@echo "make package MicrosoftAppId=<id> MUNICIPALITY=... WEBSITE_URL=... PRIVACY_URL=... TERMS_URL=..."
@@ -52,6 +53,10 @@ check: $(STAMP)
 
 flows: $(STAMP)
 	$(PY) -m knowledge flows "$(PLAN)" --out docs/flows/$(notdir $(PLAN)).md
+
+import: $(STAMP)
+	@test -n "$(FILE)" -a -n "$(OUT)" || { echo "usage: make import FILE=plan.pdf OUT=knowledge/<name>/" >&2; exit 1; }
+	$(PY) -m knowledge import "$(FILE)" --out "$(OUT)"
 
 eval: $(STAMP)
 	$(PY) -m benchmarks.evaluate

@@ -206,7 +206,7 @@ def answer_card(topic: ResolvedTopic, knowledge: Knowledge, also: Iterable[Topic
 def fallback_card(knowledge: Knowledge, suggestions: Iterable[ResolvedTopic]) -> Attachment:
     """The honest "no confident answer" reply: closest topics as buttons and the plan's sparring contact."""
     sparring = knowledge.role("sparring")
-    names = " / ".join(c.name for c in sparring)
+    names = " / ".join(c.name for c in sparring) or knowledge.message("fallback_no_contact")
     body = [
         _text(knowledge.message("fallback_title"), weight="Bolder", size="Medium"),
         _text(knowledge.message("fallback_text", contact=names, municipality=knowledge.meta.municipality)),

@@ -122,7 +122,9 @@ class PersonalDataGuard:
         self._known_emails = {c.email.lower() for c in knowledge.contacts.values() if c.email}
         # A word the plan uses is the plan's ("RED", "Lokk", "hans", "bo", "Jordan"), not a person's name.
         # (Folded one distinct word at a time: the plan holds some 24,000 strings but only some 2,500 words.)
-        self._plan_words = frozenset("".join(words(w)) for w in {t.group(0) for text in _texts(knowledge)
+        # Not the documents' own text (passages): it names real people ("Huda Ali Ahmad"), whose names staff use too.
+        curated = dataclasses.replace(knowledge, passages={})
+        self._plan_words = frozenset("".join(words(w)) for w in {t.group(0) for text in _texts(curated)
                                                                   for t in _TOKEN.finditer(text)})
         self._plan_words_by_initial: dict[str, list[str]] = {}
         for word in sorted(self._plan_words):

@@ -9,6 +9,7 @@ check, name and give a role.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,7 +72,10 @@ def read_pages(path: Path) -> list[tuple[int | None, str]]:
     if path.suffix.lower() == ".pdf":
         from pypdf import PdfReader
 
-        return [(n, page.extract_text() or "") for n, page in enumerate(PdfReader(str(path)).pages, start=1)]
+        # Layout mode keeps the vertical gaps as blank lines: they tell headings and paragraphs apart.
+        pages = PdfReader(str(path)).pages
+        return [(n, "\n".join(line.strip() for line in (page.extract_text(extraction_mode="layout") or "")
+                                .splitlines())) for n, page in enumerate(pages, start=1)]
     text = path.read_text(encoding="utf-8")
     pages = text.split("\f")
     return [(n if len(pages) > 1 else None, page) for n, page in enumerate(pages, start=1)]
@@ -87,6 +91,8 @@ _CONTINUES = frozenset({"fra", "til", "af", "og", "i", "på", "med", "for", "om"
                         "samt", "eller", "ved", "under", "over", "hvor", "hvis", "kan", "skal"})
 
 
+# After a hyphen at a line's end, these words mean a shared ending ("voksen- samt børneområdet"), not a split word.
+_SUSPENDED = frozenset({"og", "samt", "eller", "til", "som"})
 _SENTENCE_START = frozenset({"du", "vi", "det", "der", "den", "de", "hvis", "når", "man", "jeg"})
 
 
@@ -162,8 +168,8 @@ def blocks(pages: list[tuple[int | None, str]]) -> list[Block]:
                 start_line, start_page = line_no, page
                 current.append(_BULLET.sub("• ", raw.strip(), count=1).strip() if _BULLET.match(raw) else line)
                 continue
-            if _HYPHENATED.search(current[-1]) and line[:1].islower():
-                current[-1] = current[-1][:-1] + line  # "opspo-" + "ring"
+            if _HYPHENATED.search(current[-1]) and line[:1].islower() and line.split()[0] not in _SUSPENDED:
+                current[-1] = current[-1][:-1] + line  # "opspo-" + "ring" (but "voksen-" / "samt børne-" stays)
             else:
                 current.append(line)
         flush()
@@ -296,11 +302,11 @@ def contacts_yaml(imported: Imported, document_id: str) -> str:
     for c in imported.contacts:
         out.append(f"  # line {c.line_no}: {c.line}")
         out.append(f"  - id: {c.id}")
-        out.append(f"    name: {yaml.safe_dump(c.name or c.section or c.id, allow_unicode=True).strip()}")
+        out.append(f"    name: {json.dumps(c.name or c.section or c.id, ensure_ascii=False)}")
         if c.phone:
             out.append(f'    phone: "{c.phone}"')
         if c.email:
             out.append(f"    email: {c.email}")
-        section = yaml.safe_dump(c.section or "Kontakt", allow_unicode=True, width=1000).strip()
+        section = json.dumps(c.section or "Kontakt", ensure_ascii=False)
         out.append(f"    source: {{document: {document_id}, section: {section}}}")
     return "\n".join(out) + "\n"

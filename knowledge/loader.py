@@ -42,7 +42,7 @@ NATIONAL_DIR = KNOWLEDGE_DIR / "national"
 # Messages the bot needs; a plan missing one cannot start.
 REQUIRED_MESSAGES = (
     "welcome_title", "welcome_text", "help_title", "help_text", "help_examples",
-    "fallback_title", "fallback_text", "fallback_suggestions", "fallback_contact",
+    "fallback_title", "fallback_text", "fallback_suggestions", "fallback_contact", "fallback_no_contact",
     "did_you_mean_title", "did_you_mean_text",
     "source_prefix", "passage_intro", "passage_page", "contacts_heading", "related_heading", "acute_banner",
     "error", "cancelled", "fallback_empty",
@@ -59,9 +59,10 @@ REQUIRED_MESSAGES = (
     "stats_note",
 )
 REQUIRED_COMMANDS = ("help", "cancel", "back", "restart")
-REQUIRED_ROLES = ("sparring", "acute", "underretning")
-# Roles a plan may leave out: the national contact stands in ("@politi" is 112 unless the plan names its police).
-DEFAULT_ROLES = {"politi": ("politi",)}
+REQUIRED_ROLES = ()
+# Roles a plan may leave out: the national contact stands in ("@politi" and "@acute" are 112 unless the plan names
+# its own), or none (a plan that names no sparring contact yet shows none; `make check` warns).
+DEFAULT_ROLES = {"politi": ("politi",), "acute": ("politi",), "sparring": (), "underretning": ()}
 # Roles that send staff to a contact: each of these contacts needs a way to reach it (`make check` warns).
 STAFF_ROLES = ("sparring", "acute", "underretning")
 
@@ -409,6 +410,10 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             contact = contacts.get(contact_id)
             if contact is not None and not (contact.phone or contact.email or contact.url):
                 unreachable.setdefault(contact_id, []).append(role)
+    for role in ("sparring", "underretning"):
+        if not meta.roles.get(role):
+            warnings.append(f"{meta_where}.roles.{role}: no contact named: staff who need {role} are sent nowhere; "
+                            f"name the municipality's contact")
     for contact_id, roles_of in unreachable.items():
         warnings.append(f"{where[('contacts', contact_id)].at('id')}: contact {contact_id!r} "
                         f"({contacts[contact_id].name}) has no phone, e-mail or URL, but staff are sent to it "

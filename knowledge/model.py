@@ -209,7 +209,7 @@ class PlanMeta(_Frozen):
     url: Url | None = None
     # The plan's own entry in the folder's documents.yaml: contact cards say they come from it.
     document: Id | None = None
-    roles: dict[Key, tuple[Id, ...]]
+    roles: dict[Key, tuple[Id, ...]] = {}
 
 
 class AcuteSignals(_Frozen):

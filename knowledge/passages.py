@@ -22,10 +22,16 @@ B = 0.75
 # never enough). Chosen on batch A of the fresh questions (benchmarks/tune_passages.py), see docs/matching.md.
 MIN_COVERAGE = 0.72
 MIN_EVIDENCE = 8.0
+# ... or it explains nearly all of it (FULL_COVERAGE) with a word only RARE_DF passages have, and one more or that
+# word is a name there: "hvornår mødes trivselsteamet", "hvad er Bydelssøstre". One everyday word that a passage
+# happens to use is never enough ("personalemøde", "fodbold").
+FULL_COVERAGE = 0.9
+RARE_DF = 2
 # A quote is the best-matching sentence and, if they also match, up to two more of the same passage.
 MAX_QUOTE_SENTENCES = 3
 MAX_QUOTE_CHARS = 600
 
+_NAME = re.compile(r"(?<=[a-zæøå,] )[A-ZÆØÅ][\w-]+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"”»•(])|\n+")
 
 
@@ -38,6 +44,9 @@ class PassageHit:
     coverage: float
     evidence: float  # the weight of the question's terms the passage has
     quote: tuple[str, ...]
+    rare: bool = False  # it shares a term with the question that at most RARE_DF passages have
+    shared: int = 0  # how many of the question's terms it has
+    named: bool = False  # one of them is a name in the passage ("Bydelssøstre", "Baba", "Vollsmose")
 
 
 def sentences(text: str) -> list[str]:
@@ -54,6 +63,7 @@ class PassageIndex:
         self._tf: list[Counter] = []
         self._length: list[int] = []
         self._sentences: list[list[tuple[str, frozenset[str]]]] = []
+        self._names: list[frozenset[str]] = []  # terms written with a capital inside a sentence: names
         postings: dict[str, list[int]] = defaultdict(list)
         for passage in passages.values():
             terms = analyse(f"{passage.section}. {passage.text}")
@@ -64,6 +74,7 @@ class PassageIndex:
             self._tf.append(Counter(terms))
             self._length.append(len(terms))
             self._sentences.append([(s, frozenset(analyse(s))) for s in sentences(passage.text)])
+            self._names.append(frozenset(t for word in _NAME.findall(passage.text) for t in analyse(word)))
             for term in set(terms):
                 postings[term].append(n)
         self._postings = dict(postings)
@@ -113,8 +124,11 @@ class PassageIndex:
             if best_key is None or key > best_key:
                 best_n, best_key = n, key
         coverage, matched = self.coverage(best_n, terms, weight)
+        shared = [t for t in terms if t in self._tf[best_n]]
+        rare = [t for t in shared if len(self._postings[t]) <= RARE_DF]
         return PassageHit(self._ids[best_n], round(scores[best_n], 4), round(coverage, 4), round(matched, 4),
-                          self.quote(best_n, terms, weight)) if matched else None
+                          self.quote(best_n, terms, weight), bool(rare), len(shared),
+                          any(t in self._names[best_n] for t in rare)) if matched else None
 
     def terms_of(self, passage_id: str) -> frozenset[str]:
         """Every term of a passage (empty for an unknown id)."""
@@ -155,4 +169,5 @@ class PassageIndex:
 
 def decide(hit: PassageHit | None) -> bool:
     """Whether a passage answers: it explains enough of the question, with enough evidence."""
-    return hit is not None and hit.coverage >= MIN_COVERAGE and hit.evidence >= MIN_EVIDENCE
+    return hit is not None and (hit.coverage >= MIN_COVERAGE and hit.evidence >= MIN_EVIDENCE
+                                or hit.coverage >= FULL_COVERAGE and hit.rare and (hit.shared >= 2 or hit.named))
