@@ -388,10 +388,18 @@ class Matcher:
                        for t, r in knowledge.topics.items()}
         self._reach.update({p: {"phone": bool(has_phone.search(x.text)), "email": "@" in x.text}
                             for p, x in knowledge.passages.items()})
+        for item in self._reach:
+            text = knowledge.passages[item].text if item in knowledge.passages else " ".join(
+                (knowledge.topics[item].topic.answer, *knowledge.topics[item].topic.points))
+            self._reach[item]["number"] = bool(re.search(r"\d", text))
         templates = {kind: frozenset(t for text in knowledge.contact_questions.get(kind, ())
                                      for t in self._terms(words(text.replace("{name}", " "))))
                      for kind in ("phone", "email")}
-        self._wants = {kind: terms & self._contact_words for kind, terms in templates.items()}
+        questions = {stem(w) for q in knowledge.question_words for w in words(q)}
+        self._wants = {kind: frozenset(t for t in terms & self._contact_words if len(t) > 2 and t not in questions)
+                       for kind, terms in templates.items()}
+        # "hvor mange ..." asks for a number: the answer must hold one.
+        self._wants["number"] = frozenset(t for t in self._terms(["hvor", "mange"]) if t.startswith("="))
         self._audience = {t: r.topic.audience for t, r in knowledge.topics.items()}
         self._audience.update({FLOW_PREFIX + f: r.flow.audience for f, r in knowledge.flows.items()})
 
@@ -427,7 +435,7 @@ class Matcher:
         """The message's words as acute phrases and signals see them: typo-corrected, stop words kept."""
         surface = drop_phrases(message, self._idioms)
         # A word an acute or signal phrase already covers stays whole ("voldtaget" is not "vold" + "taget").
-        return tuple(p for w in self._join_compounds(surface)
+        return tuple(p for w in self._join_compounds(surface, whole_small_words=True)
                      for p in ([w] if self._phrase_index.starts(w) else self._known_parts(w)))
 
     def _weight(self, terms) -> float:
@@ -480,8 +488,11 @@ class Matcher:
                         return [*head_parts, tail]
         return [word]
 
-    def _join_compounds(self, surface: list[str]) -> list[str]:
-        """Staff often split Danish compounds ("underretnings pligt"); join two words the plan writes as one."""
+    def _join_compounds(self, surface: list[str], whole_small_words: bool = False) -> list[str]:
+        """Staff often split Danish compounds ("underretnings pligt"); join two words the plan writes as one.
+
+        Two small words stay two ("i det" is not "idet") unless `whole_small_words`: the acute check reads "uden for"
+        as the "udenfor" of its word lists."""
         out: list[str] = []
         i = 0
         while i < len(surface):
@@ -489,8 +500,9 @@ class Matcher:
             joined = "".join(pair) if len(pair) == 2 else ""
             # "krise centeret" is the plan's "krisecentret": an inflected compound joins by its stem, but only
             # from two words of their own ("det ende" is not a compound).
-            if (joined and (joined in self._vocabulary or stem(joined) in self._stem_vocabulary
-                            and not any(w in self._stopwords or len(w) < MIN_PART_LEN for w in pair))
+            if (joined and (whole_small_words or not any(w in self._stopwords for w in pair))
+                    and (joined in self._vocabulary or stem(joined) in self._stem_vocabulary
+                         and not any(len(w) < MIN_PART_LEN for w in pair))
                     and (stem(pair[0]), stem(pair[1])) not in self._synonym_pairs):
                 out.append(joined)
                 i += 2
@@ -678,8 +690,8 @@ class Matcher:
                 or previous not in self._subject or len(drop_phrases(message, self._markers)) == len(message)):
             return alone
         q_terms = frozenset(self._terms(message))
-        own = q_terms - self._non_topic
         wants = {kind for kind, terms in self._wants.items() if q_terms & terms}
+        own = q_terms - self._non_topic - self._wants["number"]
         if self._explains(previous, own, wants):
             return self._answer_with(previous, own)
         if alone.confident and alone.flow is None and self._explains(alone.confident, own, wants):
@@ -702,13 +714,29 @@ class Matcher:
         return MatchResult(offered, alone.acute, Decision.DID_YOU_MEAN if offered else Decision.NO_ANSWER)
 
     def _explains(self, item: str, terms: frozenset[str], wants: set[str]) -> bool:
-        """Whether a topic or passage has every term asked about, and a phone number or e-mail if one is asked."""
+        """Whether a topic or passage says what is asked: every word that is not everyday Danish, and most of the
+        rest (a word counts when the text has it or a form of it: "opdateret" / "opdatere"); and a phone number,
+        an e-mail or a number when one is asked for."""
         if item in self._topic_terms:
             said = self._topic_terms[item] | self._answer_terms.get(item, frozenset())
         else:
             said = self._passages.terms_of(item)
         reach = self._reach.get(item, {})
-        return bool(said) and terms <= said and all(reach.get(kind) for kind in wants)
+        if not said or not all(reach.get(kind) for kind in wants):
+            return False
+
+        def has(term: str) -> bool:
+            return term in said or len(term) >= MIN_DERIVATION_BASE and any(
+                t.startswith(term) or term.startswith(t) for t in said if len(t) >= MIN_DERIVATION_BASE)
+
+        missing = [t for t in terms if not has(t)]
+        everyday = [t for t in missing if self._everyday(t)]
+        return len(missing) == len(everyday) and 2 * len(missing) <= len(terms)
+
+    def _everyday(self, term: str) -> bool:
+        """A term that weighs like an everyday Danish word ("særligt", "ellers"): it alone decides nothing."""
+        return self._idf.get(term, self._unknown_idf) <= UNKNOWN_COMMON_WEIGHT + 0.5 or (
+            term not in self._idf and not term.startswith("=") and _zipf(term) >= SPECIFIC_MAX_ZIPF)
 
     def _answer_with(self, item: str, terms: frozenset[str]) -> MatchResult:
         if item in self._topic_terms:
