@@ -171,7 +171,9 @@ class PlanBot(ActivityHandler):
             return
         previous = await self._last_answer.get(turn_context, lambda: None)
         result = self._matcher.match(text)
-        result = self._matcher.in_context(text, previous.get("id") if isinstance(previous, dict) else None, result)
+        ids = tuple(i for i in (previous or {}).get("ids", ()) if isinstance(i, str)) if isinstance(previous, dict) \
+            else ()
+        result = self._matcher.in_context(text, ids, result)
         if result.flow is not None and not result.acute:
             await self._start_flow(dialog_context, result.flow)
             return
@@ -179,7 +181,8 @@ class PlanBot(ActivityHandler):
         answered = result.confident if result.flow is None else None
         answered = answered or (result.passage.passage_id if result.passage is not None else None)
         if answered is not None:
-            await self._last_answer.set(turn_context, {"id": answered})
+            # Ids only: the answer given and the passage most about the question (never what was typed).
+            await self._last_answer.set(turn_context, {"ids": [i for i in (answered, result.context_passage) if i]})
 
     async def _feedback(self, turn_context: TurnContext, value: dict) -> None:
         """👍/👎 under an answer: only the topic (or outcome) id and the vote are kept."""

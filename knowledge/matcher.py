@@ -49,7 +49,10 @@ RUNNER_UP_MARGIN = 0.0      # a runner-up this close to the best makes the best 
 SURE_THRESHOLD = 0.60        # at or above: answer even with a close runner-up
 SITUATION_FLOOR = 0.45
 SPECIFIC_MAX_ZIPF = 4.5
-FOLLOW_UP_MAX_WORDS = 12     # a longer message is a question of its own, not a follow-up      # a word at least this common in Danish (wordfreq) is no reason to suggest a topic
+FOLLOW_UP_MAX_WORDS = 12     # a longer message is a question of its own, not a follow-up
+RELATED_IDF = 2.0               # a subject word in more topics than this IDF says is too common to relate two answers
+CONTEXT_PASSAGE_COVERAGE = 0.3  # the passage most about a question is kept for its follow-ups from this coverage
+_NUMBER = re.compile(r"\d|\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|hundrede)\b", re.I)      # a word at least this common in Danish (wordfreq) is no reason to suggest a topic
 TYPO_CUTOFF = 82
 TYPO_SAME_INITIAL = True      # a typo is corrected only to a word with the same first letter
 CONTACT_ANSWERS_HOW = True    # a contact card covers "mail", "telefonnummer", "hvordan får jeg fat i" about it
@@ -152,6 +155,8 @@ class MatchResult:
     acute: bool
     decision: Decision = Decision.NO_ANSWER
     passage: PassageHit | None = None
+    # The passage that is most about the question, answered or not: a follow-up may ask what only it says.
+    context_passage: str | None = None
 
     @property
     def best(self) -> Candidate | None:
@@ -391,7 +396,7 @@ class Matcher:
         for item in self._reach:
             text = knowledge.passages[item].text if item in knowledge.passages else " ".join(
                 (knowledge.topics[item].topic.answer, *knowledge.topics[item].topic.points))
-            self._reach[item]["number"] = bool(re.search(r"\d", text))
+            self._reach[item]["number"] = bool(_NUMBER.search(text))
         templates = {kind: frozenset(t for text in knowledge.contact_questions.get(kind, ())
                                      for t in self._terms(words(text.replace("{name}", " "))))
                      for kind in ("phone", "email")}
@@ -672,13 +677,12 @@ class Matcher:
                         key=lambda c: (-c.score, -self._priority[c.topic_id], -title_hits[c.topic_id], c.topic_id))
         candidates = tuple(ranked[:limit])
         decision = self._decide(candidates, title_hits)
-        passage = None
-        if decision is not Decision.ANSWER and q_terms - self._non_topic:
-            hit = self._passages.best(frozenset(q_terms - self._non_topic))
-            passage = hit if passage_answers(hit) else None
-        return MatchResult(candidates, acute, decision, passage)
+        hit = self._passages.best(frozenset(q_terms - self._non_topic)) if q_terms - self._non_topic else None
+        passage = hit if decision is not Decision.ANSWER and passage_answers(hit) else None
+        context = hit.passage_id if hit is not None and hit.coverage >= CONTEXT_PASSAGE_COVERAGE else None
+        return MatchResult(candidates, acute, decision, passage, context)
 
-    def in_context(self, text: str, previous: str | None, alone: MatchResult) -> MatchResult:
+    def in_context(self, text: str, previous: tuple[str, ...], alone: MatchResult) -> MatchResult:
         """A short follow-up ("hvad er deres nummer?", "gælder det også voksne?") read with the previous answer.
 
         Only the previous answer's id is known (a topic or a passage). The follow-up is answered by that answer
@@ -686,34 +690,53 @@ class Matcher:
         read with the previous answer's subject. If none of them says everything the follow-up asks, the reply is
         an honest "not sure" that offers the previous answer again: a wrong answer is worse."""
         message = words(text)
-        if (previous is None or alone.acute or len(message) > FOLLOW_UP_MAX_WORDS
-                or previous not in self._subject or len(drop_phrases(message, self._markers)) == len(message)):
+        known = tuple(p for p in previous if p in self._subject)
+        if (not known or alone.acute or len(message) > FOLLOW_UP_MAX_WORDS
+                or len(drop_phrases(message, self._markers)) == len(message)):
             return alone
-        q_terms = frozenset(self._terms(message))
+        previous = known[0]
+        surfaces: dict[str, str] = {}
+        q_terms = frozenset(self._terms(message, surfaces=surfaces))
         wants = {kind for kind, terms in self._wants.items() if q_terms & terms}
         own = q_terms - self._non_topic - self._wants["number"]
-        if self._explains(previous, own, wants):
-            return self._answer_with(previous, own)
-        if alone.confident and alone.flow is None and self._explains(alone.confident, own, wants):
-            return alone
-        if not alone.confident and alone.passage and self._explains(alone.passage.passage_id, own, wants):
-            return alone
+        everyday = frozenset(t for t in own if self._everyday(t, surfaces.get(t)))
+        # The answer given, then the passage most about the question it answered and those under its heading.
+        around = [n for p in known if p not in self._topic_terms for n in self._passages.neighbours(p)]
+        for item in dict.fromkeys((*known, *around)):
+            if self._explains(item, own, wants, everyday):
+                return self._answer_with(item, own)
+        # Away from the previous answer only on the follow-up's own words that are not everyday Danish, every one
+        # of them said (a lexical coincidence on "åbent" or "holde" is no answer).
+        strict = frozenset()
+        if own - everyday:
+            if alone.confident and alone.flow is None and self._explains(alone.confident, own, wants, strict):
+                return alone
+            if not alone.confident and alone.passage and self._explains(alone.passage.passage_id, own, wants, strict):
+                return alone
         combined = self.match(f"{text} {self._subject[previous]}")
-        if combined.confident and combined.flow is None and self._explains(combined.confident, own, wants):
+        # Related to the previous answer: sharing a word of its subject that few topics have (not "social kontrol").
+        subject = frozenset(t for t in self._terms(words(self._subject[previous]))
+                            if t not in self._non_topic and self._idf.get(t, self._unknown_idf) > RELATED_IDF)
+        related = (lambda item: item == previous or bool(subject & (self._topic_terms.get(item, frozenset())
+                                                                   | self._passages.terms_of(item))))
+        if (combined.confident and combined.flow is None and related(combined.confident)
+                and self._explains(combined.confident, own, wants, everyday)):
             return combined
-        if not combined.confident and combined.passage and self._explains(combined.passage.passage_id, own, wants):
+        if (not combined.confident and combined.passage and related(combined.passage.passage_id)
+                and self._explains(combined.passage.passage_id, own, wants, everyday)):
             return combined
         # The plan's text about the same subject may say it where no topic does ("hvor mange konsulenter ...").
-        subject = frozenset(self._terms(words(self._subject[previous]))) - self._non_topic
         hit = self._passages.best(own | subject)
-        if own and hit is not None and self._explains(hit.passage_id, own, wants):
+        if own - everyday and hit is not None and related(hit.passage_id) and self._explains(
+                hit.passage_id, own, wants, strict):
             return MatchResult((), False, Decision.NO_ANSWER, self._passages.hit(hit.passage_id, own | subject))
         offered = tuple(Candidate(t, SUGGEST_THRESHOLD) for t in dict.fromkeys(
             [previous, *(c.topic_id for c in combined.candidates if c.specific)]) if t in self._priority
             and not t.startswith(FLOW_PREFIX))[:3]
         return MatchResult(offered, alone.acute, Decision.DID_YOU_MEAN if offered else Decision.NO_ANSWER)
 
-    def _explains(self, item: str, terms: frozenset[str], wants: set[str]) -> bool:
+    def _explains(self, item: str, terms: frozenset[str], wants: set[str],
+                  everyday: frozenset[str] = frozenset()) -> bool:
         """Whether a topic or passage says what is asked: every word that is not everyday Danish, and most of the
         rest (a word counts when the text has it or a form of it: "opdateret" / "opdatere"); and a phone number,
         an e-mail or a number when one is asked for."""
@@ -730,13 +753,12 @@ class Matcher:
                 t.startswith(term) or term.startswith(t) for t in said if len(t) >= MIN_DERIVATION_BASE)
 
         missing = [t for t in terms if not has(t)]
-        everyday = [t for t in missing if self._everyday(t)]
-        return len(missing) == len(everyday) and 2 * len(missing) <= len(terms)
+        return all(t in everyday for t in missing) and 2 * len(missing) <= len(terms)
 
-    def _everyday(self, term: str) -> bool:
+    def _everyday(self, term: str, surface: str | None) -> bool:
         """A term that weighs like an everyday Danish word ("særligt", "ellers"): it alone decides nothing."""
         return self._idf.get(term, self._unknown_idf) <= UNKNOWN_COMMON_WEIGHT + 0.5 or (
-            term not in self._idf and not term.startswith("=") and _zipf(term) >= SPECIFIC_MAX_ZIPF)
+            surface is not None and not term.startswith("=") and _zipf(surface) >= SPECIFIC_MAX_ZIPF)
 
     def _answer_with(self, item: str, terms: frozenset[str]) -> MatchResult:
         if item in self._topic_terms:

@@ -79,6 +79,11 @@ class PassageIndex:
                 postings[term].append(n)
         self._postings = dict(postings)
         self._by_id = {passage_id: n for n, passage_id in enumerate(self._ids)}
+        self._section_of = {p.id: (p.document, p.section) for p in passages.values() if p.id in self._by_id}
+        sections: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for passage_id, key in self._section_of.items():
+            sections[key].append(passage_id)
+        self._sections = {key: tuple(ids) for key, ids in sections.items()}
         count = len(self._ids) or 1
         self._avg_length = sum(self._length) / count if self._length else 1.0
         self.idf = {t: math.log(1 + (count - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self._postings.items()}
@@ -129,6 +134,10 @@ class PassageIndex:
         return PassageHit(self._ids[best_n], round(scores[best_n], 4), round(coverage, 4), round(matched, 4),
                           self.quote(best_n, terms, weight), bool(rare), len(shared),
                           any(t in self._names[best_n] for t in rare)) if matched else None
+
+    def neighbours(self, passage_id: str) -> tuple[str, ...]:
+        """The passages under the same heading of the same document, in order (itself included)."""
+        return self._sections.get(self._section_of.get(passage_id), ())
 
     def terms_of(self, passage_id: str) -> frozenset[str]:
         """Every term of a passage (empty for an unknown id)."""
