@@ -1,27 +1,26 @@
-"""Find the plan's topic for a free-text question, and say how sure we are.
+"""Find the plan's answer to a free-text question, and say how sure we are.
 
-A question and every question variant of every topic go through the same analysis: Danish words
-(æ/ø/å folded, hyphenated compounds joined), question framing and who is asking dropped ("er der tale om",
-"som sundhedsplejerske"), compounds joined or split (a common Danish word stays whole), typo correction
-against the plan's own vocabulary (rapidfuzz; a common Danish word is not "corrected" into a plan word),
-Snowball stems (a noun made from a verb counts as the verb), the plan's synonyms, stop words dropped. Each term
-weighs its IDF over the topics, capped by how rare the word is in everyday Danish (wordfreq); a word
-the plan never uses weighs by that rarity alone. Three signals are combined into one confidence in [0, 1]:
+Named stages, data passed forward:
+- analysis (`_terms`): a question, every question variant of every topic and every passage of the plan's text go
+  through the same analysis: Danish words (æ/ø/å folded, hyphenated compounds joined), question framing and who
+  is asking dropped ("er der tale om", "som sundhedsplejerske"), compounds joined or split (a common Danish word
+  stays whole), typo correction against the plan's own vocabulary (rapidfuzz; a common Danish word is not
+  "corrected" into a plan word), Snowball stems (a noun made from a verb counts as the verb), the plan's synonyms
+  (English words for the core terms among them), stop words dropped;
+- acute danger (knowledge/acute.py): its own stage, on the typo-corrected words with stop words kept; it runs
+  first and nothing outranks it;
+- candidates: the topics whose question variants share a term with the question, and the passages (BM25,
+  knowledge/passages.py);
+- scores: each topic's confidence in [0, 1] from three signals - variant (IDF-weighted overlap with the closest
+  question variant, plus rapidfuzz's token-sort ratio), coverage (how much of the question the topic's whole
+  vocabulary explains; it also gates the score) and signals (a situation topic whose signal groups all occur gets
+  at least `SITUATION_FLOOR`); a term weighs its IDF over the topics, capped by its rarity in everyday Danish;
+- decision (`_decide`, `passages.decide`): answer, "Mente du ...?" or no answer; a passage answers when no topic
+  does and it explains enough of the question; a message about a child never gets an adult's answer;
+- follow-ups (`in_context`): a short message that leans on the previous answer is read with it.
 
-- variant: how well the closest question variant matches (IDF-weighted overlap, plus rapidfuzz's
-  token-sort ratio for what overlap misses);
-- coverage: how much of the question (IDF-weighted) the topic's whole vocabulary explains; it also
-  gates the score, so a question half made of words the plan never uses is not answered; one
-  everyday word is too little evidence (`EVIDENCE_WEIGHT`);
-- signals: a situation topic whose signal groups all occur ("en pige ... må ikke ...") gets at least
-  `SITUATION_FLOOR`, so a situation told in staff's own words finds its guidance.
-
-Acute danger is found apart from the topics: acute phrases, or one word from every group of a
-combination (acute.yaml), on the typo-corrected words with stop words kept.
-
-The weights and thresholds below were chosen with `python -m benchmarks.tune --fresh` on a batch of
-phrasings the plan had not been mended for (see README "How answers are found"); the held-back part of
-tests/eval is only reported by `make eval`.
+The weights and thresholds below were chosen on the tuning part of tests/eval and on fresh batches of questions
+the plan had not been mended for (docs/matching.md, docs/evaluation.md); the held-back part is only reported.
 """
 from __future__ import annotations
 
@@ -38,6 +37,7 @@ from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
 from .model import Knowledge
+from .acute import AcuteDetector, PhraseIndex, phrases
 from .passages import PassageHit, PassageIndex, decide as passage_answers
 from .text import drop_phrases, phrase_table, stem, stems, unfold, words
 
@@ -67,7 +67,6 @@ REAL_WORD_ZIPF = 3.5         # a word this common in Danish is only "corrected" 
 REAL_WORD_TYPO_CUTOFF = 92
 MIN_TYPO_LEN = 3
 MIN_PART_LEN = 4             # the shortest part a compound is split into
-MIN_PREFIX = 3               # signal and acute words longer than this match as prefixes
 VARIANT_WEIGHT = 0.7
 COVERAGE_GATE = 0.75          # score *= coverage ** COVERAGE_GATE
 KEYWORD_WEIGHT = 0.9         # a keyword alone matches a little less than a question variant
@@ -198,54 +197,6 @@ class _Variant:
     factor: float  # 1 for a question or title, KEYWORD_WEIGHT for a keyword
 
 
-class _PhraseIndex:
-    """Finds which of many short phrases occur in a message, in one pass.
-
-    Phrase words longer than MIN_PREFIX characters match as prefixes ("overvåg" covers "overvåget");
-    shorter ones match exactly ("nu", "far").
-    """
-
-    def __init__(self) -> None:
-        self._phrases: list[tuple[str, ...]] = []
-        self._ids: dict[tuple[str, ...], int] = {}
-        self._by_first: dict[str, list[int]] = defaultdict(list)
-
-    def add(self, phrase: tuple[str, ...]) -> int:
-        if phrase not in self._ids:
-            self._ids[phrase] = len(self._phrases)
-            self._phrases.append(phrase)
-            self._by_first[phrase[0]].append(self._ids[phrase])
-        return self._ids[phrase]
-
-    @staticmethod
-    def _patterns(word: str):
-        """Every phrase word that can match this word: itself if short, else each longer prefix."""
-        if len(word) <= MIN_PREFIX:
-            yield word
-        for end in range(MIN_PREFIX + 1, len(word) + 1):
-            yield word[:end]
-
-    @staticmethod
-    def _matches(word: str, pattern: str) -> bool:
-        return word == pattern if len(pattern) <= MIN_PREFIX else word.startswith(pattern)
-
-    def starts(self, word: str) -> bool:
-        """Whether some phrase begins with a pattern this word matches."""
-        return any(p in self._by_first for p in self._patterns(word))
-
-    def find(self, message: tuple[str, ...]) -> frozenset[int]:
-        """The ids of the phrases that occur in the message's words."""
-        found = set()
-        for i, word in enumerate(message):
-            for pattern in self._patterns(word):
-                for phrase_id in self._by_first.get(pattern, ()):
-                    phrase = self._phrases[phrase_id]
-                    if i + len(phrase) <= len(message) and all(
-                            self._matches(message[i + k], phrase[k]) for k in range(1, len(phrase))):
-                        found.add(phrase_id)
-        return frozenset(found)
-
-
 class Matcher:
     """Ranks a plan's topics for a question. Built once per plan; `match` only reads."""
 
@@ -259,7 +210,6 @@ class Matcher:
                                       if len(w) >= MIN_TYPO_LEN)
         self._fillers = phrase_table(knowledge.fillers)
         self._idioms = phrase_table(knowledge.acute.idioms)
-        self._plain_openers = tuple(tuple(words(o)) for o in knowledge.acute.plain_question_openers if words(o))
         self._synonyms = self._build_synonyms(knowledge.synonyms)
         self._max_phrase = max((len(p) for p in self._synonyms), default=1)
         self._synonym_stems = frozenset(s for p in self._synonyms for s in p)
@@ -371,12 +321,11 @@ class Matcher:
                                         if t not in topic_keywords)
         self._non_topic = frozenset([*(stem(w) for q in knowledge.question_words for w in words(q)),
                                      *self._contact_words])
-        index = self._phrase_index = _PhraseIndex()
-        self._acute_phrases = frozenset(index.add(p) for p in self._phrases(acute.phrases))
-        self._acute_combinations = tuple(tuple(frozenset(index.add(p) for p in self._phrases(g)) for g in combo)
-                                         for combo in combinations)
+        # One phrase index finds acute danger (its own stage, knowledge/acute.py) and situation signals at once.
+        index = self._phrase_index = PhraseIndex()
+        self._acute = AcuteDetector(acute, index)
         self._signal_ids = {
-            t: tuple(frozenset(index.add(p) for p in self._phrases(group)) for group in r.topic.signals)
+            t: tuple(frozenset(index.add(p) for p in phrases(group)) for group in r.topic.signals)
             for t, r in knowledge.topics.items() if r.topic.signals}
         self._related = {t: {r.id for r in resolved.related} | {f"kontakt-{c.id}" for c in resolved.contacts}
                             | ({FLOW_PREFIX + resolved.topic.flow} if resolved.topic.flow else set())
@@ -432,9 +381,6 @@ class Matcher:
                 table[stems(phrase)] = canonical
         return table
 
-    @staticmethod
-    def _phrases(phrases) -> tuple[tuple[str, ...], ...]:
-        return tuple(p for p in (tuple(words(str(phrase))) for phrase in phrases) if p)
 
     def _signal_words(self, message: list[str]) -> tuple[str, ...]:
         """The message's words as acute phrases and signals see them: typo-corrected, stop words kept."""
@@ -592,15 +538,6 @@ class Matcher:
                 i += 1
         return tuple(out)
 
-    def _acute_in(self, present: frozenset[int], plain_question: bool) -> bool:
-        """An acute phrase, or (unless the message asks what something is) a whole combination."""
-        return bool(present & self._acute_phrases) or not plain_question and any(
-            all(present & group for group in combo) for combo in self._acute_combinations)
-
-    def _is_plain_question(self, message: list[str]) -> bool:
-        """Whether the message opens like a question about the subject ("hvad er tegn på ...")."""
-        return any(tuple(message[:len(opener)]) == opener for opener in self._plain_openers)
-
     def _signal_hits(self, present: frozenset[int], topic_id: str) -> int:
         hits = 0
         for group in self._signal_ids[topic_id]:
@@ -618,8 +555,8 @@ class Matcher:
         if audience == "child":  # "Fatima fra 7.b": a pupil is a child, whatever else the message says
             signal_words += (AUDIENCE_WORDS["child"],)
         present = self._phrase_index.find(signal_words)
-        plain = self._is_plain_question(message)
-        acute = self._acute_in(present, plain)
+        plain = self._acute.is_plain_question(message)
+        acute = self._acute.detect(present, plain)
         surfaces: dict[str, str] = {}
         q_terms = frozenset(self._terms(message, surfaces=surfaces))
         idf = self._idf
