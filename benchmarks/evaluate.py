@@ -245,7 +245,25 @@ async def main() -> int:
                 print(f"             by kind: {score.kinds_line()}")
             for failure in score.failures:
                 print(failure)
+    if not args.questions:
+        print_first_time()
     return 0
+
+
+def print_first_time() -> None:
+    """The first-time figures of every fresh batch (tests/eval/first-time.yaml): the figures that count."""
+    path = EVAL_DIR / "first-time.yaml"
+    if not path.exists():
+        return
+    print("First-time figures on fresh batches (each measured once, before anything was mended for it):")
+    for batch in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        print(f"  batch {batch['batch']}, measured at {batch['measured_at']}")
+        for plan in ("albertslund", "holstebro"):
+            f = batch.get(plan)
+            if f:
+                print(f"    {plan:12} top-1 {f['top1']:.1%}   situations {f['situations']:.1%}   out-of-scope rejection "
+                      f"{f['rejection']:.1%}   acute recall {f['acute']:.0%}   follow-ups right {f['follow_ups']:.1%}, "
+                      f"confidently wrong {f['wrong']:.1%}   replies naming the other municipality {f['names_other']}")
 
 
 if __name__ == "__main__":
