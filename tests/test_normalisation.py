@@ -112,8 +112,8 @@ def test_question_of_only_question_words_names_no_topic(matcher):
 
 
 def test_signal_words_match_as_prefixes_short_ones_exactly(matcher):
-    from knowledge.matcher import _PhraseIndex
-    index = _PhraseIndex()
+    from knowledge.acute import PhraseIndex
+    index = PhraseIndex()
     far, overvaag, maa_ikke = index.add(("far",)), index.add(("overvaag",)), index.add(("maa", "ikke"))
     assert index.find(("faren", "overvaager")) == {overvaag}
     assert index.find(("far", "maa", "ikke")) == {far, maa_ikke}
