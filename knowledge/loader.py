@@ -294,6 +294,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
     question_words: set[str] = set()
     fillers: set[str] = set()
     follow_up_markers: set[str] = set()
+    source_words: set[str] = set()
     roles: set[str] = set()
     role_framings: set[str] = set()
     contact_questions: dict[str, list[str]] = {}
@@ -345,6 +346,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             question_words.update(word.lower() for word in data.question_words)
             fillers.update(phrase.lower() for phrase in data.fillers)
             follow_up_markers.update(phrase.lower() for phrase in data.follow_up_markers)
+            source_words.update(word.lower() for word in data.source_words)
             roles.update(role.lower() for role in data.roles)
             for i, framing in enumerate(data.role_framings):
                 if "{role}" not in framing:
@@ -567,6 +569,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         question_words=frozenset(question_words),
         fillers=frozenset(fillers | {f.replace("{role}", r) for f in role_framings for r in roles}),
         follow_up_markers=frozenset(follow_up_markers),
+        source_words=frozenset(source_words),
         contact_questions=Knowledge.freeze({k: tuple(v) for k, v in contact_questions.items()}),
         acute=acute,
         menu=tuple(resolved[t] for t in menu),

@@ -331,7 +331,10 @@ class Matcher:
                             | ({FLOW_PREFIX + resolved.topic.flow} if resolved.topic.flow else set())
                          for t, resolved in knowledge.topics.items()}
         self.topic_ids = tuple(knowledge.topics)
-        self._passages = PassageIndex(knowledge.passages, lambda text: self._terms(words(text), learn=True))
+        self._passages = PassageIndex(knowledge.passages, lambda text: self._terms(words(text), learn=True),
+                                      {d: f"{x.title} {x.publisher}" for d, x in knowledge.documents.items()})
+        # "ifølge", "skriver", "rapporten" say where to look: a passage is judged on the rest of the question.
+        self._passage_blind = self._non_topic | {t for w in knowledge.source_words for t in self._terms(words(w))}
         # For follow-ups: what each answer says (its terms), what it is about (its subject), how to reach its contacts.
         self._markers = phrase_table(knowledge.follow_up_markers)
         self._subject = {t: r.topic.title for t, r in knowledge.topics.items()}
@@ -614,7 +617,8 @@ class Matcher:
                         key=lambda c: (-c.score, -self._priority[c.topic_id], -title_hits[c.topic_id], c.topic_id))
         candidates = tuple(ranked[:limit])
         decision = self._decide(candidates, title_hits)
-        hit = self._passages.best(frozenset(q_terms - self._non_topic)) if q_terms - self._non_topic else None
+        asked = frozenset(q_terms - self._passage_blind)
+        hit = self._passages.best(asked) if asked else None
         passage = hit if decision is not Decision.ANSWER and passage_answers(hit) else None
         context = hit.passage_id if hit is not None and hit.coverage >= CONTEXT_PASSAGE_COVERAGE else None
         return MatchResult(candidates, acute, decision, passage, context)

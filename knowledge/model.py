@@ -266,6 +266,7 @@ class PlanFile(_Frozen):
     contact_questions: dict[Literal["any", "phone", "email"], tuple[ShortText, ...]] = {}
     # Words and phrases that make a short message lean on the previous answer ("og hvad med ...", "deres nummer").
     follow_up_markers: tuple[ShortText, ...] = ()
+    source_words: tuple[ShortText, ...] = ()
     menu: tuple[Id, ...] = ()
     flows: tuple[Flow, ...] = ()
     reminder: Reminder | None = None
@@ -332,6 +333,8 @@ class Knowledge:
     question_words: frozenset[str]
     fillers: frozenset[str]  # question framing ("er der tale om") that names no topic
     follow_up_markers: frozenset[str]
+    # Words that point at a document ("ifølge", "skriver", "rapporten"): where to look, not what is asked.
+    source_words: frozenset[str]
     contact_questions: Mapping[str, tuple[str, ...]]
     acute: AcuteSignals
     menu: tuple[ResolvedTopic, ...]

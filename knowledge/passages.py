@@ -57,19 +57,26 @@ def sentences(text: str) -> list[str]:
 class PassageIndex:
     """BM25 over a plan's passages. `analyse` is the matcher's analysis of plan text into terms."""
 
-    def __init__(self, passages: Mapping[str, Passage], analyse: Callable[[str], tuple[str, ...]]):
+    def __init__(self, passages: Mapping[str, Passage], analyse: Callable[[str], tuple[str, ...]],
+                 about: Mapping[str, str] | None = None):
+        """`about`: per document id, what names the document (its title and publisher). Each of its passages
+        counts as saying those words once, so "ifølge Odense-rapporten" is about the Odense report's text."""
         self._analyse = analyse
+        about_terms = {d: tuple(dict.fromkeys(analyse(text))) for d, text in (about or {}).items()}
         self._ids: list[str] = []
         self._tf: list[Counter] = []
         self._length: list[int] = []
         self._sentences: list[list[tuple[str, frozenset[str]]]] = []
         self._names: list[frozenset[str]] = []  # terms written with a capital inside a sentence: names
+        self._own: list[frozenset[str]] = []  # the terms of the passage's own words (not its document's title)
         postings: dict[str, list[int]] = defaultdict(list)
         for passage in passages.values():
-            terms = analyse(f"{passage.section}. {passage.text}")
-            if not terms:
+            own = analyse(f"{passage.section}. {passage.text}")
+            if not own:
                 continue
+            terms = (*own, *(t for t in about_terms.get(passage.document, ()) if t not in own))
             n = len(self._ids)
+            self._own.append(frozenset(own))
             self._ids.append(passage.id)
             self._tf.append(Counter(terms))
             self._length.append(len(terms))
@@ -106,10 +113,11 @@ class PassageIndex:
         return scores
 
     def coverage(self, n: int, terms: frozenset[str], weight: Callable[[str], float]) -> tuple[float, float]:
-        """How much of the question the passage explains: (share of the question's weight, matched weight)."""
+        """How much of the question the passage explains: (share of the question's weight, the weight its own
+        words match). Its document's title counts for the share, never as evidence."""
         total = sum(weight(t) for t in terms)
-        matched = sum(weight(t) for t in terms if t in self._tf[n])
-        return (matched / total if total else 0.0), matched
+        covered = sum(weight(t) for t in terms if t in self._tf[n])
+        return (covered / total if total else 0.0), sum(weight(t) for t in terms if t in self._own[n])
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, self._unknown_idf)
@@ -129,7 +137,7 @@ class PassageIndex:
             if best_key is None or key > best_key:
                 best_n, best_key = n, key
         coverage, matched = self.coverage(best_n, terms, weight)
-        shared = [t for t in terms if t in self._tf[best_n]]
+        shared = [t for t in terms if t in self._own[best_n]]
         rare = [t for t in shared if len(self._postings[t]) <= RARE_DF]
         return PassageHit(self._ids[best_n], round(scores[best_n], 4), round(coverage, 4), round(matched, 4),
                           self.quote(best_n, terms, weight), bool(rare), len(shared),
@@ -142,7 +150,7 @@ class PassageIndex:
     def terms_of(self, passage_id: str) -> frozenset[str]:
         """Every term of a passage (empty for an unknown id)."""
         n = self._by_id.get(passage_id)
-        return frozenset(self._tf[n]) if n is not None else frozenset()
+        return self._own[n] if n is not None else frozenset()
 
     def hit(self, passage_id: str, terms: frozenset[str]) -> PassageHit | None:
         """Passage `passage_id` as the answer to `terms`, quoting the sentences that match them (or its start)."""

@@ -159,6 +159,23 @@ def test_acute_danger_comes_before_any_passage():
     assert {"action": "passage", "passage": result.passage.passage_id} in [a["data"] for a in card.content["actions"]]
 
 
+@pytest.mark.parametrize("question,document", [
+    ("Hvad skriver Odense-rapporten om skilsmisse hos etniske minoritetskvinder?", "odense-ekspertgruppe"),
+    ("Hvordan kan fritids- og kulturlivet bidrage ifølge ekspertgruppen?", "odense-ekspertgruppe"),
+])
+def test_a_question_that_names_its_document_is_answered_from_that_document(question, document):
+    """"ifølge", "skriver", "rapporten" say where to look; the document's title counts as said by its passages."""
+    knowledge = load_plan("holstebro")
+    result = Matcher(knowledge).match(question)
+    assert result.passage is not None and knowledge.passages[result.passage.passage_id].document == document
+
+
+def test_a_documents_title_is_never_evidence_on_its_own():
+    """The inspiration catalogue's title says "arbejder": that does not make it the answer about working from home."""
+    result = Matcher(load_plan("holstebro")).match("kan jeg arbejde hjemme i morgen")
+    assert result.passage is None
+
+
 def test_a_usage_event_of_a_passage_answer_holds_its_id_never_its_text():
     knowledge = load_plan("albertslund")
     result = Matcher(knowledge).match("hvad laver Vollsmose Sekretariatet")
