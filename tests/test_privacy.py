@@ -2,6 +2,8 @@
 statistics show only anonymous counts, small ones as <5."""
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 import logging
 import subprocess
@@ -198,12 +200,21 @@ def test_the_name_and_surname_are_redacted(guards, text, redacted):
     assert all(guard.redact(text) == redacted for guard in guards)
 
 
-def test_the_evaluation_questions_hold_almost_no_names(guards):
-    """No evaluation question names a citizen: the name reminder is a false alarm on any of them."""
+# The pupils and citizens that fresh batch B's situations name, as staff really type them (tuning part only).
+CITIZENS_NAMED_IN_THE_EVALUATION_SET = {"Amira", "Yusuf", "Sara", "Maryam", "Ahmed", "Hassan", "Leyla", "Ali",
+                                        "Zainab", "Hiba"}
+
+
+def test_the_name_reminder_is_rare_on_evaluation_questions_and_finds_the_citizens_they_name(guards):
+    """A name reminder on an evaluation question is a false alarm unless it names a citizen the question names;
+    at most 0.2 % of them. The held-back parts are counted, never printed."""
     from benchmarks.privacy_names import eval_questions
     for plan, guard in zip(("holstebro", "albertslund"), guards):
         questions = eval_questions(plan)
-        assert len([q for q in questions if guard.names(q)]) <= len(questions) // 500  # 0.2 % at most
+        alarms = [q for q in questions if set(guard.names(q)) - CITIZENS_NAMED_IN_THE_EVALUATION_SET]
+        assert len(alarms) <= len(questions) // 500, f"{len(alarms)} false name reminders"
+        named = [q for q in questions if CITIZENS_NAMED_IN_THE_EVALUATION_SET & set(re.findall(r"\w+", q))]
+        assert named and all(guard.names(q) for q in named), "a citizen's name was not caught"
 
 
 async def test_the_name_is_removed_before_matching(bot, connector, tmp_path, caplog, monkeypatch):
