@@ -53,6 +53,8 @@ FOLLOW_UP_MAX_WORDS = 12     # a longer message is a question of its own, not a 
 RELATED_IDF = 2.0               # a subject word in more topics than this IDF says is too common to relate two answers
 CONTEXT_PASSAGE_COVERAGE = 0.3  # the passage most about a question is kept for its follow-ups from this coverage
 _NUMBER = re.compile(r"\d|\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|hundrede)\b", re.I)      # a word at least this common in Danish (wordfreq) is no reason to suggest a topic
+ADDRESS_WORDS = frozenset({"adresse", "adressen", "adresser", "adresserne", "besoegsadresse", "postadresse"})
+_ADDRESS = re.compile(r"\b\w+(?:vej|gade|allé|alle|plads|torv|stræde|boulevard) \d+|\b\d{4} [A-ZÆØÅ][a-zæøå]+")
 TYPO_CUTOFF = 82
 TYPO_SAME_INITIAL = True      # a typo is corrected only to a word with the same first letter
 CONTACT_ANSWERS_HOW = True    # a contact card covers "mail", "telefonnummer", "hvordan får jeg fat i" about it
@@ -349,6 +351,7 @@ class Matcher:
             text = knowledge.passages[item].text if item in knowledge.passages else " ".join(
                 (knowledge.topics[item].topic.answer, *knowledge.topics[item].topic.points))
             self._reach[item]["number"] = bool(_NUMBER.search(text))
+            self._reach[item]["address"] = bool(_ADDRESS.search(text))
         templates = {kind: frozenset(t for text in knowledge.contact_questions.get(kind, ())
                                      for t in self._terms(words(text.replace("{name}", " "))))
                      for kind in ("phone", "email")}
@@ -617,9 +620,14 @@ class Matcher:
                         key=lambda c: (-c.score, -self._priority[c.topic_id], -title_hits[c.topic_id], c.topic_id))
         candidates = tuple(ranked[:limit])
         decision = self._decide(candidates, title_hits)
+        asks_address = bool(ADDRESS_WORDS & set(message))
+        if (decision is Decision.ANSWER and asks_address
+                and not self._reach.get(candidates[0].topic_id, {}).get("address")):
+            decision = Decision.DID_YOU_MEAN  # the plan gives no address: offered, never answered as if it did
         asked = frozenset(q_terms - self._passage_blind)
         hit = self._passages.best(asked) if asked else None
-        passage = hit if decision is not Decision.ANSWER and passage_answers(hit) else None
+        passage = hit if (decision is not Decision.ANSWER and passage_answers(hit)
+                          and not (asks_address and not self._reach.get(hit.passage_id, {}).get("address"))) else None
         context = hit.passage_id if hit is not None and hit.coverage >= CONTEXT_PASSAGE_COVERAGE else None
         return MatchResult(candidates, acute, decision, passage, context)
 
@@ -639,6 +647,8 @@ class Matcher:
         surfaces: dict[str, str] = {}
         q_terms = frozenset(self._terms(message, surfaces=surfaces))
         wants = {kind for kind, terms in self._wants.items() if q_terms & terms}
+        if ADDRESS_WORDS & set(message):
+            wants.add("address")  # no answer without a street or a postcode ("hvilken adresse har de?")
         own = q_terms - self._non_topic - self._wants["number"]
         everyday = frozenset(t for t in own if self._everyday(t, surfaces.get(t)))
         # The answer given, then the passage most about the question it answered and those under its heading.

@@ -180,3 +180,17 @@ def test_a_tie_the_titles_decide_is_answered():
     result = albertslund.match("hvad er en vidensperson")
     assert result.candidates[0].score == result.candidates[1].score
     assert result.confident == "videnspersoner"  # "Lokale videnspersoner" names it; the other is a button
+
+
+@pytest.mark.parametrize("question", ["hvilken adresse har Familiesektionen?", "hvad er adressen på Lokk"])
+def test_a_question_for_an_address_the_plan_does_not_give_is_offered_never_answered(matcher, question):
+    """No plan gives an address: the contact is offered ("Mente du ...?"), never an answer as if it held one."""
+    result = matcher.match(question)
+    assert result.decision is Decision.DID_YOU_MEAN and result.passage is None
+
+
+def test_a_follow_up_asking_for_an_address_is_not_answered_by_a_topic_that_names_the_contact(matcher):
+    first = matcher.match("Hvem kan borgere ringe til for at få hjælp?")
+    question = "hvilken adresse har Familiesektionen?"
+    follow_up = matcher.in_context(question, [first.confident, first.context_passage], matcher.match(question))
+    assert follow_up.confident is None and follow_up.passage is None
