@@ -175,6 +175,14 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
           name: 'AZURE_STORAGE_CONNECTION_STRING'
           value: azureStorageConnectionString
         }
+        {
+          name: 'AZURE_STORAGE_ACCOUNT_URL'
+          value: ''
+        }
+        {
+          name: 'STORAGE_CONTAINER'
+          value: 'beredskabsbot'
+        }
       ]
     }
   }
