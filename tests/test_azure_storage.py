@@ -348,3 +348,56 @@ async def test_the_sender_killed_mid_broadcast_the_other_instance_finishes_it(tm
     assert sum(connector.delivered(c) - 1 for c in ids) <= 1  # at most the one send in flight at the kill
     assert "Resuming broadcast" in bots.log(1)
     assert len(_reports(connector)) == 1
+
+
+# A storage outage: the plain error message, never a 5xx, and the bot recovers by itself.
+
+from dataclasses import dataclass  # noqa: E402
+
+from aiohttp import web  # noqa: E402
+
+from tests.azurite import Azurite  # noqa: E402
+
+
+@dataclass
+class StopsTheStoreOnReply(FakeConnector):
+    """Stops Azurite when the bot's first reply of an armed turn arrives: mid-turn, before the state is saved."""
+
+    store: Azurite | None = None
+    armed: bool = False
+
+    async def _capture(self, request: web.Request) -> web.Response:
+        if self.armed:
+            self.armed = False
+            await asyncio.to_thread(self.store.stop)
+        return await super()._capture(request)
+
+
+async def test_a_storage_outage_mid_turn_gives_the_plain_error_and_the_bot_recovers(aiohttp_client, aiohttp_server,
+                                                                                     tmp_path):
+    store = Azurite(tmp_path / "azurite").start()
+    connector = await serve(StopsTheStoreOnReply(store=store), aiohttp_server)
+    knowledge = load_plan("holstebro")
+    try:
+        client = await aiohttp_client(await create_app(_settings(tmp_path, store.env())))
+
+        async def say(text: str) -> tuple[int, list[str]]:
+            before = len(connector.replies("out"))
+            response = await client.post("/api/messages", json=message(text, connector.url, "out"))
+            return response.status, _texts(connector.replies("out")[before:])
+
+        status, replies = await say("Jeg er bekymret for en voksen")
+        assert status == 200 and knowledge.flows["bekymret-voksen"].steps["akut"].question in replies[-1]
+        connector.armed = True
+        status, replies = await say("nej")  # the store goes away while this turn is answered
+        assert status == 200 and replies[-1] == knowledge.message("error")
+        status, replies = await say("Hvad er negativ social kontrol?")  # still away
+        assert status == 200 and replies == [knowledge.message("error")]
+        assert (await client.get("/healthz")).status == 200
+        store.start()  # back, on the same address and data
+        status, replies = await say("Hvad er negativ social kontrol?")
+        assert status == 200 and knowledge.message("error") not in replies
+        assert "social kontrol" in replies[0].lower()  # answered, and the flow kept through the outage goes on
+        assert knowledge.flows["bekymret-voksen"].steps["akut"].question in replies[-1]
+    finally:
+        store.stop()
