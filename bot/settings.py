@@ -103,7 +103,8 @@ class Settings:
         if connection_string and account_url:
             errors.append("Set AZURE_STORAGE_CONNECTION_STRING (a key) or AZURE_STORAGE_ACCOUNT_URL (a managed "
                           "identity), not both")
-        if connection_string and "AccountName=" not in connection_string and "BlobEndpoint=" not in connection_string:
+        if connection_string and not any(part in connection_string for part in
+                                         ("AccountName=", "BlobEndpoint=", "UseDevelopmentStorage=true")):
             errors.append("AZURE_STORAGE_CONNECTION_STRING is not a storage connection string (it names no "
                           "AccountName or BlobEndpoint)")
         if account_url and not account_url.startswith("https://"):

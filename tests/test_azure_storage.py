@@ -83,6 +83,19 @@ def test_storage_settings_are_checked_and_the_key_is_hidden():
     assert "SECRETKEY" not in repr(settings)
     managed = Settings.from_env({"AZURE_STORAGE_ACCOUNT_URL": "https://a.blob.core.windows.net"})
     assert managed.shared_store and not Settings.from_env({}).shared_store
+    with pytest.raises(SettingsError):
+        Settings.from_env({"AZURE_STORAGE_CONNECTION_STRING": "just-a-key"})
+
+
+async def test_an_account_url_signs_in_with_default_azure_credential_and_no_key():
+    from azure.identity.aio import DefaultAzureCredential
+
+    container = BlobContainer.from_account_url("https://a.blob.core.windows.net", "beredskabsbot")
+    try:
+        assert isinstance(container.client.credential, DefaultAzureCredential)
+        assert container.client.url == "https://a.blob.core.windows.net/beredskabsbot"
+    finally:
+        await container.close()
 
 
 # Conversation state: botbuilder's Storage contract with the blob's eTag.
