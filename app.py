@@ -14,7 +14,7 @@ import sys
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
-from botbuilder.core import ConversationState, MessageFactory, ShowTypingMiddleware, TurnContext
+from botbuilder.core import ConversationState, MessageFactory, ShowTypingMiddleware, Storage, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
@@ -22,12 +22,11 @@ from bot.auth import SigningKeysUnavailable, token_problem
 from bot.background import FileLock, run_once_per_data_store
 from bot.logging_privacy import install as install_log_redaction
 from bot.plan_bot import PlanBot
-from bot.references import ReferenceStore
+from bot.references import BlobReferenceStore, ReferenceStore
 from bot.reminders import ReminderService
-from bot.usage import SqliteUsageLog, months_ago
+from bot.usage import BlobUsageLog, SqliteUsageLog, months_ago
 from bot.settings import Settings, SettingsError
-from bot.storage import SqliteStorage
-from bot.wiring import build_adapter, build_reminders
+from bot.wiring import Stores, build_adapter, build_reminders, open_stores
 from knowledge import Knowledge, PlanError, load_plan
 from knowledge.matcher import Matcher
 
@@ -39,11 +38,12 @@ SETTINGS = web.AppKey("settings", Settings)
 KNOWLEDGE = web.AppKey("knowledge", Knowledge)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", PlanBot)
-STORAGE = web.AppKey("storage", SqliteStorage)
+STORAGE = web.AppKey("storage", Storage)
+STORES = web.AppKey("stores", Stores)
 PLAYGROUND_TASK = web.AppKey("playground_task", asyncio.Task)
-REFERENCES = web.AppKey("references", ReferenceStore)
+REFERENCES = web.AppKey("references", ReferenceStore | BlobReferenceStore)
 REMINDERS = web.AppKey("reminders", ReminderService)
-USAGE = web.AppKey("usage", SqliteUsageLog)
+USAGE = web.AppKey("usage", SqliteUsageLog | BlobUsageLog)
 BACKGROUND_TASK = web.AppKey("background_task", asyncio.Task)
 # How often a process that does not run the background work checks whether the one that did has died.
 BACKGROUND_RETRY_SECONDS = 30.0
@@ -128,14 +128,15 @@ async def create_app(settings: Settings | None = None, knowledge: Knowledge | No
     """Build the bot's web app for one plan; raises PlanError for an invalid plan."""
     settings = settings or Settings.from_env(os.environ)
     knowledge = knowledge or load_plan(settings.plan)
-    storage = SqliteStorage(settings.data_dir / "state.sqlite")
+    stores = await open_stores(settings)
+    storage = stores.state
     conversation_state = ConversationState(storage)
 
     adapter = build_adapter(settings)
     adapter.on_turn_error = _on_turn_error(conversation_state, knowledge)
     adapter.use(ShowTypingMiddleware(delay=0.5, period=2.0))
-    usage = SqliteUsageLog(settings.data_dir / "usage.sqlite")
-    reminders = build_reminders(settings, knowledge, adapter, usage)
+    usage = stores.usage
+    reminders = build_reminders(settings, knowledge, adapter, stores, usage)
     references = reminders.references
     bot = PlanBot(knowledge, Matcher(knowledge), conversation_state,
                   flow_timeout_seconds=settings.flow_timeout_minutes * 60,
@@ -148,6 +149,7 @@ async def create_app(settings: Settings | None = None, knowledge: Knowledge | No
     app[ADAPTER] = adapter
     app[BOT] = bot
     app[STORAGE] = storage
+    app[STORES] = stores
     app[REFERENCES] = references
     app[REMINDERS] = reminders
     app[USAGE] = usage
@@ -156,17 +158,18 @@ async def create_app(settings: Settings | None = None, knowledge: Knowledge | No
 
     async def resume_broadcasts() -> None:
         # A broadcast cut off by a crash or restart (of any worker) finishes by itself.
-        reminders.resume_unfinished()
+        await reminders.resume_unfinished()
 
     async def give_notices() -> None:
         await reminders.give_notices()
 
     async def purge_old_usage() -> None:
         # Retention: usage events older than USAGE_RETENTION_MONTHS are deleted.
-        usage.purge(months_ago(dt.date.today(), settings.usage_retention_months))
+        await usage.purge(months_ago(dt.date.today(), settings.usage_retention_months))
 
     async def start_background(app: web.Application) -> None:
-        # Once per DATA_DIR, however many gunicorn workers share it (bot/background.py).
+        # Once per DATA_DIR, however many gunicorn workers share it (bot/background.py); past one instance
+        # each instance has its own DATA_DIR, and blob leases decide what must happen once.
         app[BACKGROUND_TASK] = asyncio.create_task(run_once_per_data_store(
             FileLock(settings.data_dir / "background.lock"), on_every_check=resume_broadcasts,
             daily=[give_notices, purge_old_usage], retry_seconds=BACKGROUND_RETRY_SECONDS))
@@ -175,8 +178,7 @@ async def create_app(settings: Settings | None = None, knowledge: Knowledge | No
         app[BACKGROUND_TASK].cancel()
         await asyncio.gather(app[BACKGROUND_TASK], return_exceptions=True)
         await reminders.close()
-        usage.close()
-        storage.close()
+        await stores.close()
     app.on_startup.append(start_background)
     app.on_cleanup.append(close_storage)
     return app
@@ -196,6 +198,8 @@ def configure_logging() -> None:
     # Connector URLs hold conversation ids: redacted in every record, and urllib3's retry chatter is not
     # logged at all.
     logging.getLogger("urllib3").setLevel(logging.ERROR)
+    # The Azure SDK logs every storage request at INFO: noise, and nothing an operator needs.
+    logging.getLogger("azure").setLevel(logging.WARNING)
     install_log_redaction(logging.getLogger().handlers)
 
 

@@ -2,7 +2,8 @@
 
 Each bot runs in its own process on loopback; this process drives it and plays the Bot Connector
 (a fake that answers and counts the replies). Prints turns/s, p50 and p99 at 1 and 16 concurrent
-conversations for both, and the ratios; then the time to match one question against a whole plan.
+conversations for both, and the ratios; then the product again with its stores in Azure Storage (Azurite on
+loopback, as the tests start it) next to SQLite; then the time to match one question against a whole plan.
 """
 from __future__ import annotations
 
@@ -116,12 +117,13 @@ def _summary(latencies: list[float], wall: float) -> dict:
             "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000}
 
 
-async def bench_bot(kind: str, plan: str, turns: int, connector: Connector, connector_url: str) -> dict:
+async def bench_bot(kind: str, plan: str, turns: int, connector: Connector, connector_url: str,
+                    env: dict | None = None) -> dict:
     port = _free_port()
     data_dir = tempfile.mkdtemp(prefix="bench-")
     module = "benchmarks.answer_bot" if kind == "answer" else "benchmarks.echo_bot"
     args = [sys.executable, "-m", module, str(port)] + ([data_dir, plan] if kind == "answer" else [])
-    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})})
     results = {}
     try:
         await _wait_ready(port, proc)
@@ -166,11 +168,16 @@ async def main() -> None:
 
     connector = Connector()
     runner, connector_url = await connector.start()
+    azurite = _start_azurite()
     try:
         echo = await bench_bot("echo", args.plan, args.turns, connector, connector_url)
         answer = await bench_bot("answer", args.plan, args.turns, connector, connector_url)
+        shared = None if azurite is None else await bench_bot("answer", args.plan, args.turns, connector,
+                                                              connector_url, azurite.env("bench"))
     finally:
         await runner.cleanup()
+        if azurite is not None:
+            azurite.stop()
     print(f"Complete turns through POST /api/messages, {args.turns} turns each, plan {args.plan}")
     print(f"{'':28}{'turns/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'replies':>10}")
     for concurrency in (1, 16):
@@ -181,7 +188,31 @@ async def main() -> None:
         ratio = answer[concurrency]["turns_s"] / echo[concurrency]["turns_s"]
         p50 = answer[concurrency]["p50"] / echo[concurrency]["p50"]
         print(f"{'  answer/echo':28}{ratio:>9.2f}x{p50:>9.2f}x")
+    print("The same turns with the stores in Azure Storage (Azurite on loopback) next to SQLite in DATA_DIR")
+    if shared is None:
+        print("  skipped: Azurite needs node and npm (.ci/run installs them)")
+    else:
+        print(f"{'':28}{'turns/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'replies':>10}")
+        for concurrency in (1, 16):
+            for name, res in (("SQLite", answer), ("Azure Storage (Azurite)", shared)):
+                r = res[concurrency]
+                print(f"{name + f' @{concurrency}':28}{r['turns_s']:>10.0f}{r['p50']:>10.2f}{r['p99']:>10.2f}"
+                      f"{r['replies']:>10}")
+            ratio = shared[concurrency]["turns_s"] / answer[concurrency]["turns_s"]
+            p50 = shared[concurrency]["p50"] / answer[concurrency]["p50"]
+            print(f"{'  azurite/sqlite':28}{ratio:>9.2f}x{p50:>9.2f}x")
     print(f"Matching one question against the whole plan: {bench_matching(args.plan):.0f} µs (mean)")
+
+
+def _start_azurite():
+    """Azurite as the tests start it (tests/azurite.py), in a temporary folder; None without node."""
+    import shutil
+
+    if not (shutil.which("node") and shutil.which("npm")):
+        return None
+    from tests.azurite import Azurite
+
+    return Azurite(Path(tempfile.mkdtemp(prefix="bench-azurite-"))).start()
 
 
 if __name__ == "__main__":

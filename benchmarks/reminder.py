@@ -28,7 +28,7 @@ async def main() -> None:
     from aiohttp import web
 
     from bot.wiring import build_adapter
-    from bot.broadcast import Broadcaster
+    from bot.broadcast import Broadcaster, SqliteProgress
     from bot.references import ReferenceStore
     from bot.settings import Settings
     from botbuilder.core import CardFactory
@@ -58,9 +58,9 @@ async def main() -> None:
                                     "conversation": {"id": f"b-{i}", "conversation_type": "personal",
                                                      "tenant_id": "t"}, "bot": {"id": "28:bot"}}
     references._db.commit()
-    broadcaster = Broadcaster(build_adapter(settings), references, data_dir / "broadcasts.sqlite", "",
-                              rate=args.rate)
-    broadcaster.create("bench", None)
+    broadcaster = Broadcaster(build_adapter(settings), references, SqliteProgress(data_dir / "broadcasts.sqlite"),
+                              "", rate=args.rate)
+    await broadcaster.create("bench", None)
     card = CardFactory.adaptive_card({"type": "AdaptiveCard", "version": "1.5",
                                       "body": [{"type": "TextBlock", "text": "Årlig påmindelse"}]})
     samples: list[tuple[int, float]] = []

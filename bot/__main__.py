@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.area == "stats":
         return _stats(args.csv)
 
-    from bot.wiring import build_adapter, build_reminders
+    from bot.wiring import build_adapter, build_reminders, open_stores
     from bot.settings import Settings, SettingsError
     from knowledge import PlanError, load_plan
 
@@ -37,13 +37,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     async def run() -> int:
-        reminders = build_reminders(settings, knowledge, build_adapter(settings))
+        stores = await open_stores(settings)
+        reminders = build_reminders(settings, knowledge, build_adapter(settings), stores)
         try:
             if args.command == "status":
-                print(reminders.status())
+                print(await reminders.status())
                 return 0
             if not args.yes:
-                print(f"Would send the yearly reminder to {len(reminders.references)} conversations. "
+                print(f"Would send the yearly reminder to {await reminders.references.count()} conversations. "
                       f"Add --yes to send.")
                 return 1
             from bot.reminders import report_text
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         finally:
             await reminders.close()
+            await stores.close()
 
     return asyncio.run(run())
 
@@ -65,17 +67,29 @@ def _stats(as_csv: bool) -> int:
 
     from bot.settings import Settings, SettingsError
     from bot.usage import SqliteUsageLog, aggregate
+    from bot.wiring import open_stores
 
     try:
         settings = Settings.from_env(os.environ)
     except SettingsError as exc:
         print("\n".join(exc.errors), file=sys.stderr)
         return 2
-    usage = SqliteUsageLog(settings.data_dir / "usage.sqlite")
-    try:
-        rows = list(aggregate(usage.events()).rows())
-    finally:
-        usage.close()
+
+    async def events():
+        if not settings.shared_store:
+            usage = SqliteUsageLog(settings.data_dir / "usage.sqlite")
+            try:
+                return await usage.events()
+            finally:
+                usage.close()
+        # Every instance's events: they share the blob container.
+        stores = await open_stores(settings)
+        try:
+            return await stores.usage.events()
+        finally:
+            await stores.close()
+
+    rows = list(aggregate(asyncio.run(events())).rows())
     if as_csv:
         writer = csv.writer(sys.stdout)
         writer.writerow(["section", "key", "count"])

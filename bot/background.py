@@ -5,6 +5,9 @@ An exclusive lock on a file in DATA_DIR decides who does what: one worker holds 
 the daily jobs (notices, retention) and resumes cut-off broadcasts; the others try again every
 `retry_seconds` and take over when the holder dies (the operating system releases a dead process's locks).
 Each broadcast also holds a lock of its own while it is delivered, so no two processes deliver it at once.
+
+Past one instance (the shared blob container) each instance has its own DATA_DIR and so runs its own
+background work; what must happen once is decided by blob leases there (bot/blob.py), behind the same `Lease`.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import fcntl
 import logging
 import os
 from pathlib import Path
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, Protocol
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +54,36 @@ class FileLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+class Lease(Protocol):
+    """An exclusive right to do one job, held by one process of all that share the store."""
+
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def lost(self) -> bool: ...
+    async def acquire(self) -> bool: ...
+    async def release(self) -> None: ...
+
+
+class LocalLease:
+    """A FileLock as a Lease: one process of those on this DATA_DIR; never lost while the process lives."""
+
+    id = None
+
+    def __init__(self, lock: FileLock):
+        self._lock = lock
+
+    @property
+    def lost(self) -> bool:
+        return not self._lock.held
+
+    async def acquire(self) -> bool:
+        return self._lock.try_acquire()
+
+    async def release(self) -> None:
+        self._lock.release()
 
 
 Job = Callable[[], Awaitable[None]]

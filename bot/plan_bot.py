@@ -17,7 +17,7 @@ from knowledge.text import drop_phrases, phrase_table, words
 
 from . import cards
 from .privacy import PersonalDataGuard
-from .references import ReferenceStore, minimal_reference
+from .references import BlobReferenceStore, ReferenceStore, minimal_reference
 from .usage import UsageEvent, UsageLog, aggregate, scope_of
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class PlanBot(ActivityHandler):
 
     def __init__(self, knowledge: Knowledge, matcher: Matcher, conversation_state: ConversationState,
                  flow_timeout_seconds: float = DEFAULT_FLOW_TIMEOUT_SECONDS,
-                 references: ReferenceStore | None = None, reminders: "ReminderService | None" = None,
+                 references: ReferenceStore | BlobReferenceStore | None = None, reminders: "ReminderService | None" = None,
                  coordinators: frozenset[str] = frozenset(), usage: UsageLog | None = None):
         self._knowledge = knowledge
         self._usage = usage
@@ -224,14 +224,15 @@ class PlanBot(ActivityHandler):
             return
         if action == cards.ACTION_REMINDER_SEND:
             token = str(value.get("token", ""))
-            if not token or self._reminders.exists(token):
+            count = None if not token or await self._reminders.exists(token) else \
+                await self._reminders.start(token, minimal_reference(turn_context.activity))
+            if count is None:
                 await turn_context.send_activity(MessageFactory.text(knowledge.message("reminder_already")))
                 return
-            count = self._reminders.start(token, minimal_reference(turn_context.activity))
             await turn_context.send_activity(MessageFactory.text(knowledge.message(
                 "reminder_started", conversations=cards.conversations(count, knowledge))))
             return
-        preview = cards.reminder_preview_card(knowledge, len(self._references), uuid.uuid4().hex)
+        preview = cards.reminder_preview_card(knowledge, await self._references.count(), uuid.uuid4().hex)
         await turn_context.send_activity(MessageFactory.attachment(preview))
 
     async def _answer(self, turn_context: TurnContext, text: str) -> AfterQuestion:
@@ -267,7 +268,7 @@ class PlanBot(ActivityHandler):
         if not self._is_coordinator(turn_context.activity) or self._usage is None:
             await turn_context.send_activity(MessageFactory.text(self._knowledge.message("stats_refused")))
             return
-        stats = aggregate(self._usage.events())
+        stats = aggregate(await self._usage.events())
         await turn_context.send_activity(MessageFactory.attachment(cards.stats_card(stats, self._knowledge)))
 
     async def _reply(self, turn_context: TurnContext, result) -> None:

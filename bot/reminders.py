@@ -5,18 +5,17 @@ import asyncio
 import datetime as dt
 import logging
 import uuid
-from pathlib import Path
 
 from botbuilder.core import BotAdapter, MessageFactory, TurnContext
 
 from knowledge import Knowledge
 
 from . import cards
-from .background import FileLock
+from .background import Lease
 from .broadcast import Broadcaster, Report
 from .notices import due_notices
 from .usage import UsageEvent, UsageLog
-from .references import ReferenceStore, to_reference
+from .references import to_reference
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +32,10 @@ class ReminderService:
     """Glue between the bot, the broadcaster and the coordinator's chat."""
 
     def __init__(self, knowledge: Knowledge, broadcaster: Broadcaster, adapter: BotAdapter, app_id: str,
-                 references: ReferenceStore, usage: UsageLog | None = None, *, lock_dir: Path):
+                 references, usage: UsageLog | None = None, *, notices_lock: Lease):
         self.references = references
-        # Workers that share DATA_DIR give notices one at a time, so none is given twice.
-        self._notices_lock = FileLock(lock_dir / "notices.lock")
+        # Workers (and instances) that share the store give notices one at a time, so none is given twice.
+        self._notices_lock = notices_lock
         self._usage = usage
         self._knowledge = knowledge
         self._broadcaster = broadcaster
@@ -45,22 +44,25 @@ class ReminderService:
         self.tasks: set[asyncio.Task] = set()
         self._running: dict[str, asyncio.Task] = {}
 
-    def exists(self, broadcast_id: str) -> bool:
-        return self._broadcaster.exists(broadcast_id)
+    async def exists(self, broadcast_id: str) -> bool:
+        return await self._broadcaster.exists(broadcast_id)
 
-    def start(self, broadcast_id: str, requested_by: dict | None) -> int:
-        """Record the broadcast and deliver it in the background; returns how many it will reach."""
-        count = self._broadcaster.create(broadcast_id, requested_by)
-        self._spawn(broadcast_id, requested_by)
+    async def start(self, broadcast_id: str, requested_by: dict | None) -> int | None:
+        """Record the broadcast and deliver it in the background; returns how many it will reach, or None
+        when it exists already (the same Send pressed twice)."""
+        count = await self._broadcaster.create(broadcast_id, requested_by)
+        if count is not None:
+            self._spawn(broadcast_id, requested_by)
         return count
 
-    def resume_unfinished(self) -> list[str]:
+    async def resume_unfinished(self) -> list[str]:
         """Resume every broadcast a crash or restart cut off and nobody is delivering now (by the process
-        that runs the background work, at start-up and then every few seconds)."""
+        that runs the background work, at start-up and then every half minute); one another process is
+        delivering ends at once, its lock being held."""
         running_here = set(self._running)
-        resumed = [b for b in self._broadcaster.unfinished() if b not in running_here]
+        resumed = [b for b in await self._broadcaster.unfinished() if b not in running_here]
         for broadcast_id in resumed:
-            self._spawn(broadcast_id, self._broadcaster.requested_by(broadcast_id))
+            self._spawn(broadcast_id, await self._broadcaster.requested_by(broadcast_id))
         return resumed
 
     async def run(self, broadcast_id: str, requested_by: dict | None) -> Report | None:
@@ -99,21 +101,21 @@ class ReminderService:
 
     async def give_notices(self, today: dt.date | None = None) -> int:
         """Tell the coordinators, once each, what is due; returns how many notices were given."""
-        if not self._notices_lock.try_acquire():
+        if not await self._notices_lock.acquire():
             return 0  # another process is giving them right now
         try:
             return await self._give_notices(today or dt.date.today())
         finally:
-            self._notices_lock.release()
+            await self._notices_lock.release()
 
     async def _give_notices(self, today: dt.date) -> int:
-        latest = self._broadcaster.latest()
+        latest = await self._broadcaster.latest()
         last = dt.date.fromisoformat(latest["day"]) if latest else None
         given = 0
         for key, text in due_notices(self._knowledge, today, last):
-            if self.references.notice_given(key):
+            if await self.references.notice_given(key):
                 continue
-            conversations = self.references.coordinator_conversations()
+            conversations = await self.references.coordinator_conversations()
             if not conversations:
                 continue  # no coordinator has written yet: tell them when one does
             for reference in conversations:
@@ -125,28 +127,26 @@ class ReminderService:
             given += 1
         return given
 
-    def status(self) -> str:
+    async def status(self) -> str:
         """One line on the latest broadcast, for the coordinator's command line."""
-        latest = self._broadcaster.latest()
+        latest = await self._broadcaster.latest()
         if latest is None:
-            return f"No broadcast yet; {len(self.references)} conversations would get it."
-        report = self._broadcaster.report(latest["id"])
+            return f"No broadcast yet; {await self.references.count()} conversations would get it."
+        report = await self._broadcaster.report(latest["id"])
         state = "finished" if report.finished else "unfinished (resumes when the bot or 'send' starts)"
         return f"Broadcast {latest['id']} of {latest['day']}: {state}. " + report_text(report, self._knowledge)
 
     async def send_now(self) -> list[Report]:
         """Resume cut-off broadcasts, or run a new one, in the foreground (for cron and timers)."""
-        pending = self._broadcaster.unfinished()
+        pending = await self._broadcaster.unfinished()
         if not pending:
             broadcast_id = uuid.uuid4().hex
-            self._broadcaster.create(broadcast_id, None)
+            await self._broadcaster.create(broadcast_id, None)
             pending = [broadcast_id]
-        reports = [await self.run(b, self._broadcaster.requested_by(b)) for b in pending]
+        reports = [await self.run(b, await self._broadcaster.requested_by(b)) for b in pending]
         return [report for report in reports if report is not None]
 
     async def close(self) -> None:
         for task in list(self.tasks):
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
-        self._broadcaster.close()
-        self.references.close()

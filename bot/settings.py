@@ -1,6 +1,7 @@
 """Settings from the environment: one frozen object, every problem reported at once, secrets hidden."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -21,6 +22,10 @@ PUBLIC_CLOUD = {
 _PUBLIC_OAUTH_URL = "https://api.botframework.com"
 _PUBLIC_EMULATOR_METADATA_URL = "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration"
 _PUBLIC_CALLER_ID = "urn:botframework:azure"
+
+
+# Azure's rule for container names: 3-63 lowercase letters, digits and single hyphens, no hyphen at either end.
+_CONTAINER = re.compile(r"^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def _number(environ: Mapping[str, str], name: str, default, convert, valid, what: str, errors: list[str]):
@@ -60,6 +65,9 @@ class Settings:
     flow_timeout_minutes: float = 60.0
     reminder_rate: float = 50.0
     usage_retention_months: int = 24
+    storage_connection_string: str = field(default="", repr=False)
+    storage_account_url: str = ""
+    storage_container: str = "beredskabsbot"
     cloud: tuple[tuple[str, str], ...] = tuple(PUBLIC_CLOUD.items())
 
     @classmethod
@@ -89,6 +97,21 @@ class Settings:
                                 "a number of messages per second from 0 to 50 (Teams' limit)", errors)
         retention = _number(environ, "USAGE_RETENTION_MONTHS", 24, int, lambda v: v >= 1,
                             "a whole number of months (1 or more)", errors)
+        connection_string = environ.get("AZURE_STORAGE_CONNECTION_STRING", "").strip()
+        account_url = environ.get("AZURE_STORAGE_ACCOUNT_URL", "").strip()
+        container = environ.get("STORAGE_CONTAINER", "").strip() or "beredskabsbot"
+        if connection_string and account_url:
+            errors.append("Set AZURE_STORAGE_CONNECTION_STRING (a key) or AZURE_STORAGE_ACCOUNT_URL (a managed "
+                          "identity), not both")
+        if connection_string and not any(part in connection_string for part in
+                                         ("AccountName=", "BlobEndpoint=", "UseDevelopmentStorage=true")):
+            errors.append("AZURE_STORAGE_CONNECTION_STRING is not a storage connection string (it names no "
+                          "AccountName or BlobEndpoint)")
+        if account_url and not account_url.startswith("https://"):
+            errors.append(f"AZURE_STORAGE_ACCOUNT_URL must be an https:// address, not {account_url!r}")
+        if not _CONTAINER.match(container):
+            errors.append(f"STORAGE_CONTAINER must be 3-63 lowercase letters, digits and single hyphens, "
+                          f"not {container!r}")
         cloud = []
         for name, default in PUBLIC_CLOUD.items():
             value = environ.get(name, "").strip() or default
@@ -110,6 +133,9 @@ class Settings:
             flow_timeout_minutes=flow_timeout,
             reminder_rate=reminder_rate,
             usage_retention_months=retention,
+            storage_connection_string=connection_string,
+            storage_account_url=account_url,
+            storage_container=container,
             cloud=tuple(cloud),
         )
 
@@ -117,6 +143,11 @@ class Settings:
     def local_mode(self) -> bool:
         """No MicrosoftAppId: authentication is off (for local development only)."""
         return not self.app_id
+
+    @property
+    def shared_store(self) -> bool:
+        """Azure Storage keeps what instances share; else sqlite in DATA_DIR."""
+        return bool(self.storage_connection_string or self.storage_account_url)
 
     @property
     def public_cloud(self) -> bool:

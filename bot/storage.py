@@ -1,4 +1,4 @@
-"""botbuilder `Storage` on SQLite, in DATA_DIR.
+"""botbuilder `Storage`: on SQLite in DATA_DIR (one machine), or in the shared blob container (past one instance).
 
 Keys are stored as SHA-256 digests: state is found by its key, and the file never holds a
 conversation or user id in clear. Several processes (gunicorn workers) share the file: each write
@@ -16,11 +16,16 @@ import sqlite3
 import threading
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import TYPE_CHECKING, Any, Dict, List
 
+import jsonpickle
 from botbuilder.core import Storage, StoreItem
 
+from .blob import Conflict
 from .sqlite import BUSY_TIMEOUT_SECONDS, ensure_wal
+
+if TYPE_CHECKING:
+    from .blob import BlobContainer
 
 
 def _digest(key: str) -> str:
@@ -116,3 +121,60 @@ class SqliteStorage(Storage):
         """Close the database file (every write is already committed)."""
         with self._conn_lock:
             self._conn.close()
+
+
+class BlobStateStorage(Storage):
+    """botbuilder storage in the shared blob container: one blob per key (`state/<SHA-256 of the key>`).
+
+    The e_tag an item carries is its blob's eTag. A write with one succeeds only while the blob still has it,
+    so of two instances writing the same conversation's state at once one gets the conflict (KeyError, as
+    botbuilder's MemoryStorage raises) and the other's update stands. Without an e_tag, or with "*", a write
+    overwrites, by botbuilder's Storage contract. Items are encoded with jsonpickle, as botbuilder-azure's
+    BlobStorage does (dialog state holds botbuilder objects).
+    """
+
+    PREFIX = "state/"
+
+    def __init__(self, container: "BlobContainer"):
+        self._container = container
+
+    def _name(self, key: str) -> str:
+        return self.PREFIX + _digest(key)
+
+    async def read(self, keys: List[str]) -> Dict[str, Any]:
+        if not keys:
+            return {}
+        found = await asyncio.gather(*(self._container.read(self._name(key)) for key in keys))
+        out = {}
+        for key, item in zip(keys, found):
+            if item is None:
+                continue
+            value = jsonpickle.decode(item[0].decode("utf-8"))
+            if isinstance(value, dict):
+                value["e_tag"] = item[1]
+            elif hasattr(value, "e_tag"):
+                value.e_tag = item[1]
+            out[key] = value
+        return out
+
+    async def write(self, changes: Dict[str, StoreItem]) -> None:
+        if changes is None:
+            raise ValueError("changes are required when writing")
+        for key, change in changes.items():
+            etag = _etag(change)
+            if etag == "":
+                raise ValueError("storage.write(): etag missing")
+            value = copy.copy(change)
+            if isinstance(value, dict):
+                value.pop("e_tag", None)
+            try:
+                await self._container.write(self._name(key), jsonpickle.encode(value).encode("utf-8"),
+                                            etag=None if etag in (None, "*") else etag)
+            except Conflict as error:
+                raise KeyError("Etag conflict") from error
+
+    async def delete(self, keys: List[str]) -> None:
+        await asyncio.gather(*(self._container.delete(self._name(key)) for key in keys))
+
+    def close(self) -> None:
+        """Nothing to close: the container is closed by whoever opened it (bot/wiring.py)."""

@@ -2,20 +2,31 @@
 
 An event holds only its kind, the topic/flow/outcome id, a confidence band, the plan, the conversation
 scope and the day. Never message text, names, user, conversation, tenant or AAD ids, IP addresses.
-`UsageLog` is the one small interface; `SqliteUsageLog` keeps events in DATA_DIR and can be replaced by
-a shared store later.
+`UsageLog` is the one small interface; `SqliteUsageLog` keeps events in DATA_DIR, `BlobUsageLog` in the
+shared blob container, where the events of every instance are counted together.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
+import logging
 import sqlite3
 import threading
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Literal, Protocol
+from typing import TYPE_CHECKING, Iterable, Literal, Protocol
+
+from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
 from .sqlite import BUSY_TIMEOUT_SECONDS, ensure_wal
+
+if TYPE_CHECKING:
+    from .blob import BlobContainer
+
+logger = logging.getLogger(__name__)
 
 EventKind = Literal["answered", "not_answered", "did_you_mean", "flow_started", "flow_finished",
                     "flow_abandoned", "feedback", "reminder_sent"]
@@ -42,8 +53,8 @@ class UsageEvent:
 
 class UsageLog(Protocol):
     def record(self, event: UsageEvent) -> None: ...
-    def events(self, since: dt.date | None = None) -> list[UsageEvent]: ...
-    def purge(self, before: dt.date) -> int: ...
+    async def events(self, since: dt.date | None = None) -> list[UsageEvent]: ...
+    async def purge(self, before: dt.date) -> int: ...
 
 
 def scope_of(conversation_type: str | None) -> str:
@@ -72,14 +83,14 @@ class SqliteUsageLog:
                                (event.day.isoformat(), event.kind, event.item, event.band, event.plan, event.scope))
             self._conn.commit()
 
-    def events(self, since: dt.date | None = None) -> list[UsageEvent]:
+    async def events(self, since: dt.date | None = None) -> list[UsageEvent]:
         with self._lock:
             rows = self._conn.execute("SELECT day, kind, item, band, plan, scope FROM events WHERE day >= ?",
                                       ((since or dt.date.min).isoformat(),)).fetchall()
         return [UsageEvent(kind, item, band, plan, scope, dt.date.fromisoformat(day))
                 for day, kind, item, band, plan, scope in rows]
 
-    def purge(self, before: dt.date) -> int:
+    async def purge(self, before: dt.date) -> int:
         """Delete events older than `before` (retention); returns how many."""
         with self._lock:
             cursor = self._conn.execute("DELETE FROM events WHERE day < ?", (before.isoformat(),))
@@ -88,9 +99,116 @@ class SqliteUsageLog:
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return cursor.rowcount
 
+    async def flush(self) -> None:
+        """Every event is written when recorded."""
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+# An append blob takes 50,000 appends; a day's events of one process roll over to a new part before that.
+_PART_APPENDS = 40_000
+# Events kept in memory while the store is out of reach, at most (then the oldest are dropped, and logged).
+_MAX_PENDING = 10_000
+
+
+class BlobUsageLog:
+    """Usage events in the shared blob container: `usage/<day>/<process>-<part>.jsonl`, one JSON line an event.
+
+    Every instance appends to its own blobs, and statistics read them all, so the instances count together.
+    `record` never waits for the store: events are appended in the background, a batch at a time, and kept
+    in memory while the store is out of reach; a process killed outright loses the events of its last moment.
+    Retention deletes whole days, as the sqlite log deletes by day.
+    """
+
+    def __init__(self, container: "BlobContainer"):
+        self._container = container
+        self._process = uuid.uuid4().hex[:16]  # random: names the blob, never a person
+        self._pending: list[UsageEvent] = []
+        self._flushing: asyncio.Task | None = None
+        self._parts: dict[str, tuple[int, int]] = {}  # day -> (part, appends made to it)
+
+    def record(self, event: UsageEvent) -> None:
+        self._pending.append(event)
+        if len(self._pending) > _MAX_PENDING:
+            del self._pending[0]
+            logger.warning("Usage events dropped: the store has been out of reach for a while")
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.get_running_loop().create_task(self._flush())
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            by_day: dict[str, list[str]] = {}
+            for e in batch:
+                by_day.setdefault(e.day.isoformat(), []).append(json.dumps(
+                    [e.kind, e.item, e.band, e.plan, e.scope], ensure_ascii=False))
+            try:
+                for day, lines in by_day.items():
+                    await self._append(day, ("\n".join(lines) + "\n").encode("utf-8"))
+            except Exception as error:  # noqa: BLE001 - statistics must never fail a turn
+                logger.warning("Could not write usage events (kept for later): %s", type(error).__name__)
+                self._pending[:0] = batch
+                return
+
+    async def _append(self, day: str, data: bytes) -> None:
+        part, appends = self._parts.get(day, (0, 0))
+        if appends >= _PART_APPENDS:
+            part, appends = part + 1, 0
+        blob = self._container.blob(f"usage/{day}/{self._process}-{part}.jsonl")
+        try:
+            await blob.append_block(data)
+        except ResourceNotFoundError:
+            await self._container.create_append_blob(blob.blob_name)
+            await blob.append_block(data)
+        except HttpResponseError as error:
+            if error.error_code != "BlockCountExceedsLimit":
+                raise
+            self._parts[day] = (part + 1, 0)
+            await self._append(day, data)
+            return
+        self._parts[day] = (part, appends + 1)
+
+    async def flush(self) -> None:
+        """Write what is pending now (before statistics are read, and at shutdown)."""
+        if self._flushing is not None:
+            await asyncio.gather(self._flushing, return_exceptions=True)
+        if self._pending:
+            await self._flush()
+
+    async def _days(self) -> dict[str, list[str]]:
+        days: dict[str, list[str]] = {}
+        async for item in self._container.list("usage/"):
+            days.setdefault(item.name.split("/")[1], []).append(item.name)
+        return days
+
+    async def events(self, since: dt.date | None = None) -> list[UsageEvent]:
+        await self.flush()
+        names = [name for day, blobs in (await self._days()).items()
+                 if day >= (since or dt.date.min).isoformat() for name in blobs]
+        found = await asyncio.gather(*(self._container.read(name) for name in names))
+        events = []
+        for name, item in zip(names, found):
+            day = dt.date.fromisoformat(name.split("/")[1])
+            for line in (item[0].decode("utf-8").splitlines() if item else []):
+                kind, item_id, band, plan, scope = json.loads(line)
+                events.append(UsageEvent(kind, item_id, band, plan, scope, day))
+        return events
+
+    async def purge(self, before: dt.date) -> int:
+        """Delete the days before `before` (retention); returns how many events they held."""
+        removed = 0
+        for day, names in (await self._days()).items():
+            if day < before.isoformat():
+                for name in names:
+                    found = await self._container.read(name)
+                    removed += len(found[0].splitlines()) if found else 0
+                    await self._container.delete(name)
+        return removed
+
+    def close(self) -> None:
+        """Nothing to close: `flush` writes what is pending, the container is closed by bot/wiring.py."""
 
 
 def months_ago(today: dt.date, months: int) -> dt.date:

@@ -1,4 +1,5 @@
-"""One of several processes writing to the same DATA_DIR at once (tests/test_shared_data_dir.py).
+"""One of several processes writing to the same store at once (tests/test_shared_data_dir.py, and
+tests/test_azure_storage.py with AZURE_STORAGE_CONNECTION_STRING set: instances on one blob container).
 
     python -m tests.concurrent_writer DATA_DIR NAME COUNT START_AT
 
@@ -9,19 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
 
-from bot.broadcast import Broadcaster
-from bot.references import ReferenceStore
-from bot.storage import SqliteStorage
-from bot.usage import SqliteUsageLog, UsageEvent
+from botbuilder.core import Storage
+
+from bot.settings import Settings
+from bot.usage import UsageEvent
+from bot.wiring import open_stores
 
 COUNTER = "shared-counter"
 
 
-async def increment(storage: SqliteStorage) -> int:
+async def increment(storage: Storage) -> int:
     """Read, add one, write back with the e_tag read; retried on a conflict. Returns the conflicts seen."""
     conflicts = 0
     while True:
@@ -38,26 +41,23 @@ async def increment(storage: SqliteStorage) -> int:
 async def main(data_dir: Path, name: str, count: int, start_at: float) -> None:
     # Opening at the same moment is part of the race: two workers start together on a fresh DATA_DIR.
     time.sleep(max(0.0, start_at - time.time()))
-    storage = SqliteStorage(data_dir / "state.sqlite")
-    references = ReferenceStore(data_dir / "references.sqlite")
-    usage = SqliteUsageLog(data_dir / "usage.sqlite")
-    broadcaster = Broadcaster(None, references, data_dir / "broadcasts.sqlite", "")
+    settings = Settings.from_env({**os.environ, "DATA_DIR": str(data_dir)})
+    stores = await open_stores(settings)
+    # Broadcast results are raced only in DATA_DIR: in the blob container one lease holder writes them.
+    record = {"id": "b", "targets": []}
     conflicts = 0
     for i in range(count):
         key = f"{name}-{i}"
-        await storage.write({key: {"value": i}})
-        await references.save({"channel_id": "msteams", "service_url": "http://x",
-                                "conversation": {"id": key, "conversation_type": "personal", "tenant_id": "t"},
-                                "bot": {"id": "b"}})
-        usage.record(UsageEvent("answered", key, "high", "holstebro", "personal", dt.date.today()))
-        broadcaster._results[f"b|{key}"] = "sent"
-        broadcaster._results.commit()
-        conflicts += await increment(storage)
+        await stores.state.write({key: {"value": i}})
+        await stores.references.save({"channel_id": "msteams", "service_url": "http://x",
+                                      "conversation": {"id": key, "conversation_type": "personal", "tenant_id": "t"},
+                                      "bot": {"id": "b"}})
+        stores.usage.record(UsageEvent("answered", key, "high", "holstebro", "personal", dt.date.today()))
+        if not settings.shared_store:
+            await stores.progress.set_result(record, key, "sent", None)
+        conflicts += await increment(stores.state)
     print(f"conflicts {conflicts}")
-    broadcaster.close()
-    references.close()
-    usage.close()
-    storage.close()
+    await stores.close()
 
 
 if __name__ == "__main__":

@@ -31,3 +31,19 @@ def ask(client, connector):
         assert response.status == 200, await response.text()
         return connector.replies(conversation)[before:]
     return _ask
+
+
+@pytest.fixture(scope="session")
+def azurite(tmp_path_factory):
+    """One Azurite blob server on loopback for the session (tests/azurite.py)."""
+    from tests.azurite import Azurite
+
+    server = Azurite(tmp_path_factory.mktemp("azurite")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def shared_store(azurite):
+    """The environment of a bot on that Azurite, with a container no other test uses."""
+    return azurite.env()

@@ -92,3 +92,29 @@ def test_the_example_parameters_name_only_declared_parameters():
     assert set(example["parameters"]) <= declared
     required = {p for p in declared if re.search(rf"^param {p} \w+\s*$", BICEP, re.M)}
     assert required <= set(example["parameters"]), required - set(example["parameters"])
+
+
+def _resource(kind: str) -> str:
+    """The body of the first resource of a type (up to the next top-level resource)."""
+    match = re.search(rf"^resource \w+ '{re.escape(kind)}@[^']+' = (if \(\w+\) )?\{{(.*?)^\}}", BICEP, re.M | re.S)
+    assert match, f"main.bicep has no {kind}"
+    return match.group(2)
+
+
+def test_the_storage_account_is_private_tls_12_and_reached_by_the_managed_identity():
+    account = _resource("Microsoft.Storage/storageAccounts")
+    for needle in ("allowBlobPublicAccess: false", "minimumTlsVersion: 'TLS1_2'", "supportsHttpsTrafficOnly: true",
+                   "allowSharedKeyAccess: false"):
+        assert needle in account, needle
+    assert "publicAccess: 'None'" in _resource("Microsoft.Storage/storageAccounts/blobServices/containers")
+    settings = app_settings(BICEP)
+    assert "storage.properties.primaryEndpoints.blob" in settings["AZURE_STORAGE_ACCOUNT_URL"]
+    assert settings["STORAGE_CONTAINER"].strip() == "storageContainer"
+    role = _resource("Microsoft.Authorization/roleAssignments")
+    assert "ba92f5b4-2d11-453d-a403-e96b0029c9fe" in BICEP  # Storage Blob Data Contributor, no more
+    assert "principalId: site.identity.principalId" in role and "scope: storage" in role
+
+
+def test_more_than_one_instance_only_with_the_shared_store():
+    assert "capacity: sharedStorage ? instanceCount : 1" in BICEP
+    assert app_settings(BICEP)["DATA_DIR"].strip() == "sharedStorage ? '/tmp/beredskabsbot' : '/home/data'"

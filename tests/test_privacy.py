@@ -69,7 +69,7 @@ async def test_usage_events_hold_only_kind_id_band_plan_scope_and_day(bot, conne
     await _say(bot, connector, "hvordan skifter jeg toner i printeren")
     await _say(bot, connector, "Jeg er bekymret for et barn")
     await _say(bot, connector, "afbryd")
-    events = bot.app[USAGE].events()
+    events = await bot.app[USAGE].events()
     assert [(e.kind, e.item) for e in events] == [("answered", "nsk-definition"), ("not_answered", None),
                                                   ("flow_started", "bekymret-barn"), ("flow_abandoned", "bekymret-barn")]
     assert all(e.plan == "holstebro" and e.scope == "personal" and e.day == dt.date.today() for e in events)
@@ -255,14 +255,14 @@ def test_counts_under_five_are_shown_as_less_than_five():
     assert stats.share_not_answered == "<5 spørgsmål"
 
 
-def test_retention_deletes_events_older_than_the_period(tmp_path):
+async def test_retention_deletes_events_older_than_the_period(tmp_path):
     from bot.usage import SqliteUsageLog
     log = SqliteUsageLog(tmp_path / "usage.sqlite")
     today = dt.date(2026, 11, 22)
     for day in (dt.date(2024, 11, 21), dt.date(2024, 11, 22), dt.date(2026, 1, 1)):
         log.record(UsageEvent("answered", "tegn", "high", "p", "personal", day))
-    assert log.purge(months_ago(today, 24)) == 1
-    assert sorted(e.day for e in log.events()) == [dt.date(2024, 11, 22), dt.date(2026, 1, 1)]
+    assert await log.purge(months_ago(today, 24)) == 1
+    assert sorted(e.day for e in await log.events()) == [dt.date(2024, 11, 22), dt.date(2026, 1, 1)]
     log.close()
     assert months_ago(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
 
@@ -277,10 +277,10 @@ async def test_retention_runs_at_start_up(aiohttp_client, tmp_path):
     client = await aiohttp_client(await create_app(settings))
     import asyncio
     for _ in range(50):
-        if not client.app[USAGE].events():
+        if not await client.app[USAGE].events():
             break
         await asyncio.sleep(0.02)
-    assert client.app[USAGE].events() == []
+    assert await client.app[USAGE].events() == []
 
 
 def test_stats_csv_export_prints_the_same_aggregates(tmp_path):

@@ -53,14 +53,14 @@ async def _wait_for_broadcasts(bot) -> None:
 async def test_install_message_and_uninstall_keep_the_references(bot, scripted, tmp_path):
     await _install(bot, scripted, 2)
     await bot.post("/api/messages", json=message("hjælp", scripted.url, "c-2", user_name="Kanarie Navnesen"))
-    assert sorted(bot.app[REFERENCES].ids()) == ["c-0", "c-1", "c-2"]
+    assert sorted(await bot.app[REFERENCES].ids()) == ["c-0", "c-1", "c-2"]
     uninstall = conversation_update(scripted.url, "c-0", members=[])
     uninstall.update({"type": "installationUpdate", "action": "remove"})
     await bot.post("/api/messages", json=uninstall)
     removed = conversation_update(scripted.url, "c-1", members=[])
     removed["membersRemoved"] = [{"id": "28:bot-id"}]
     await bot.post("/api/messages", json=removed)
-    assert bot.app[REFERENCES].ids() == ["c-2"]
+    assert await bot.app[REFERENCES].ids() == ["c-2"]
     raw = (tmp_path / "data" / "references.sqlite").read_bytes()
     assert b"Kanarie" not in raw and b"29:user-aad" not in raw
 
@@ -73,7 +73,7 @@ async def test_a_non_coordinator_is_refused_and_nothing_is_sent(bot, scripted):
                                                  value={"action": "reminder_send", "token": "forged"}))
     staff = scripted.replies("staff")
     assert all("kun kommunens SSP-koordinator" in r["text"] for r in staff)
-    assert not bot.app[REMINDERS].exists("forged")
+    assert not await bot.app[REMINDERS].exists("forged")
     assert len(scripted.sent) == replies_before + 2
 
 
@@ -120,7 +120,7 @@ async def test_120_conversations_3_removed_10pct_429_5pct_500_each_live_gets_it_
     live = [c for c in ids if c not in gone]
     assert {c: scripted.delivered(c) for c in live if scripted.delivered(c) != 1} == {}
     assert all(scripted.delivered(c) == 0 for c in gone)
-    assert set(bot.app[REFERENCES].ids()).isdisjoint(gone)
+    assert set(await bot.app[REFERENCES].ids()).isdisjoint(gone)
     sends = sorted(t for t, _, _ in scripted.log)
     assert max(sum(1 for t in sends if start <= t < start + 1.0) for start in sends) <= 50
     assert any(s == 429 for _, _, s in scripted.log) and any(s == 500 for _, _, s in scripted.log)
@@ -146,16 +146,16 @@ async def test_a_broadcast_cut_off_resumes_at_start_and_skips_what_was_delivered
     client = await aiohttp_client(app)
     ids = await _install(client, scripted, 10)
     broadcaster = app[REMINDERS]._broadcaster
-    broadcaster.create("cut-off", None)
+    await broadcaster.create("cut-off", None)
     # Simulate a crash after four deliveries: their results are persisted, the rest never ran.
+    record = await broadcaster.progress.get("cut-off")
     for conversation in ids[:4]:
-        broadcaster._results[f"cut-off|{conversation}"] = "sent"
-    broadcaster._results.commit()
+        await broadcaster.progress.set_result(record, conversation, "sent", None)
     await client.close()
     client = await aiohttp_client(await create_app(settings))  # start-up resumes it
     await _wait_for_broadcasts(client)
     assert [scripted.delivered(c) for c in ids] == [0] * 4 + [1] * 6
-    assert client.app[REMINDERS]._broadcaster.report("cut-off").sent == 10
+    assert (await client.app[REMINDERS]._broadcaster.report("cut-off")).sent == 10
 
 
 # The whole thing as operators run it: a real bot process, killed with SIGKILL mid-broadcast, and the CLI.
@@ -173,13 +173,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 
-def _start_bot(port: int, data_dir: Path) -> subprocess.Popen:
+def _start_bot(port: int, data_dir: Path, log: Path | None = None, **extra_env: str) -> subprocess.Popen:
+    """`python app.py` as `make run` starts it, on its own port and DATA_DIR (and `extra_env`); output to `log`."""
     env = {**os.environ, "PORT": str(port), "DATA_DIR": str(data_dir), "PLAYGROUND": "0",
-           "COORDINATORS": COORDINATOR, "PYTHONWARNINGS": "ignore"}
+           "COORDINATORS": COORDINATOR, "PYTHONWARNINGS": "ignore", **extra_env}
     for key in ("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppTenantId"):
         env.pop(key, None)
-    return subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = open(log, "a") if log is not None else subprocess.DEVNULL
+    try:
+        return subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    finally:
+        if log is not None:
+            out.close()
 
 
 async def _until(predicate, seconds: float) -> None:
@@ -333,9 +338,9 @@ async def test_each_answer_class_is_retried_or_cleaned_up(bot, scripted, status,
     await _install(bot, scripted, 1)
     scripted.script = lambda conversation, attempt: (status, headers) if attempt == 0 else None
     reminders = bot.app[REMINDERS]
-    reminders._broadcaster.create("one", None)
+    await reminders._broadcaster.create("one", None)
     report = await reminders.run("one", None)
     assert scripted.delivered("c-0") == delivered
     assert scripted.attempts["c-0"] == (2 if delivered else 1)  # 403/404 are never retried
-    assert ("c-0" in bot.app[REFERENCES].ids()) is kept
+    assert ("c-0" in await bot.app[REFERENCES].ids()) is kept
     assert report.sent == delivered and report.unreachable_total == 1 - delivered

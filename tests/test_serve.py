@@ -158,7 +158,7 @@ def _cut_off_broadcast(data_dir: Path, connector_url: str, n: int) -> list[str]:
     code = f"""
 import asyncio
 from pathlib import Path
-from bot.broadcast import Broadcaster
+from bot.broadcast import Broadcaster, SqliteProgress
 from bot.references import ReferenceStore
 async def main():
     data = Path({str(data_dir)!r})
@@ -167,8 +167,8 @@ async def main():
         await references.save({{"channel_id": "msteams", "service_url": {connector_url!r},
                                 "conversation": {{"id": f"w-{{i}}", "conversation_type": "personal", "tenant_id": "t"}},
                                 "bot": {{"id": "28:bot-id"}}}})
-    broadcaster = Broadcaster(None, references, data / "broadcasts.sqlite", "")
-    broadcaster.create("cut-off", None)
+    broadcaster = Broadcaster(None, references, SqliteProgress(data / "broadcasts.sqlite"), "")
+    await broadcaster.create("cut-off", None)
     broadcaster.close()
     references.close()
 asyncio.run(main())

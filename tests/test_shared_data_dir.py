@@ -45,10 +45,10 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     assert state[COUNTER]["count"] == WRITERS * EACH
     assert conflicts > 0, "the writers never overlapped, so this proved nothing"
     references = ReferenceStore(tmp_path / "references.sqlite")
-    assert set(references.ids()) == expected
+    assert set(asyncio.run(references.ids())) == expected
     references.close()
     usage = SqliteUsageLog(tmp_path / "usage.sqlite")
-    assert sorted(e.item for e in usage.events()) == sorted(expected)
+    assert sorted(e.item for e in asyncio.run(usage.events())) == sorted(expected)
     usage.close()
     results = open_table(tmp_path / "broadcasts.sqlite", "deliveries")
     assert set(results.keys()) == {f"b|{key}" for key in expected}

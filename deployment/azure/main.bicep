@@ -1,5 +1,6 @@
-// Beredskabsbot on Azure: a Linux App Service (Python 3.11) running the production server, and a
-// single-tenant Azure Bot whose Teams channel sends to it. Step by step: docs/deploy.md.
+// Beredskabsbot on Azure: a Linux App Service (Python 3.11) running the production server, a storage account
+// for what its instances share, and a single-tenant Azure Bot whose Teams channel sends to it.
+// Step by step: docs/deploy.md.
 //
 //   az deployment group create --resource-group <rg> --template-file deployment/azure/main.bicep \
 //     --parameters @deployment/azure/main.parameters.json
@@ -15,6 +16,13 @@ param location string = resourceGroup().location
 
 @description('App Service plan size. B1 is enough for one municipality.')
 param appServiceSku string = 'B1'
+
+@description('Instances of the web app. More than one needs the storage account (sharedStorage), which holds what they share.')
+@minValue(1)
+param instanceCount int = 1
+
+@description('Keep state, references, broadcasts and usage in the storage account below (needed past one instance). False: SQLite in /home/data.')
+param sharedStorage bool = true
 
 @description('Azure Bot pricing tier: F0 is free for the Teams channel (standard channels are not metered).')
 param botSku string = 'F0'
@@ -38,7 +46,7 @@ param plan string = 'holstebro'
 @description('Entra object ids of the SSP coordinators, comma-separated.')
 param coordinators string = ''
 
-@description('Gunicorn workers. DATA_DIR on App Service is /home, a network share: keep 1 there (docs/deploy.md).')
+@description('Gunicorn workers per instance. With sharedStorage they keep nothing in DATA_DIR; without it DATA_DIR is /home, a network share: keep 1 there (docs/deploy.md).')
 param webConcurrency int = 1
 
 param flowTimeoutMinutes string = '60'
@@ -46,8 +54,11 @@ param reminderRate string = '50'
 param usageRetentionMonths string = '24'
 
 @secure()
-@description('Optional, not read yet: Azure Storage for conversation state in a later release.')
+@description('Optional: a storage account of your own, by connection string (a key), instead of the one this template creates.')
 param azureStorageConnectionString string = ''
+
+@description('The blob container in the storage account.')
+param storageContainer string = 'beredskabsbot'
 
 // Bot Framework endpoints: public Azure unless the bot runs in another cloud.
 param toBotFromChannelOpenIdMetadataUrl string = 'https://login.botframework.com/v1/.well-known/openidconfiguration'
@@ -56,6 +67,9 @@ param toChannelFromBotLoginUrl string = 'https://login.microsoftonline.com/'
 param toChannelFromBotOAuthScope string = 'https://api.botframework.com'
 
 var port = '8000'
+var ownStorage = sharedStorage && empty(azureStorageConnectionString)
+// Storage Blob Data Contributor: read, write and lease blobs, nothing else (no keys, no account settings).
+var blobDataContributor = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
 var appPassword = empty(microsoftAppPasswordSecretUri) ? microsoftAppPassword : '@Microsoft.KeyVault(SecretUri=${microsoftAppPasswordSecretUri})'
 
 resource hosting 'Microsoft.Web/serverfarms@2023-12-01' = {
@@ -64,10 +78,47 @@ resource hosting 'Microsoft.Web/serverfarms@2023-12-01' = {
   kind: 'linux'
   sku: {
     name: appServiceSku
-    capacity: 1
+    // Past one instance only with the shared store: SQLite files on /home do not take several instances.
+    capacity: sharedStorage ? instanceCount : 1
   }
   properties: {
     reserved: true
+  }
+}
+
+// Private: no anonymous access to any blob, HTTPS with TLS 1.2 or later only, and no account keys: the web app
+// reaches it with its managed identity (AZURE_STORAGE_ACCOUNT_URL).
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = if (ownStorage) {
+  name: take('${toLower(replace(replace(name, '-', ''), '_', ''))}${uniqueString(resourceGroup().id)}', 24)
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_ZRS'
+  }
+  properties: {
+    accessTier: 'Hot'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = if (ownStorage) {
+  parent: storage
+  name: 'default'
+}
+
+resource container 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = if (ownStorage) {
+  parent: blobService
+  name: storageContainer
+  properties: {
+    publicAccess: 'None'
   }
 }
 
@@ -108,8 +159,9 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
           value: port
         }
         {
+          // With the shared store DATA_DIR holds only this instance's lock files: the instance's own disk.
           name: 'DATA_DIR'
-          value: '/home/data'
+          value: sharedStorage ? '/tmp/beredskabsbot' : '/home/data'
         }
         {
           name: 'PLAN'
@@ -175,8 +227,26 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
           name: 'AZURE_STORAGE_CONNECTION_STRING'
           value: azureStorageConnectionString
         }
+        {
+          name: 'AZURE_STORAGE_ACCOUNT_URL'
+          value: ownStorage ? storage.properties.primaryEndpoints.blob : ''
+        }
+        {
+          name: 'STORAGE_CONTAINER'
+          value: storageContainer
+        }
       ]
     }
+  }
+}
+
+resource storageAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (ownStorage) {
+  name: guid(resourceGroup().id, name, 'blob-data-contributor')
+  scope: storage
+  properties: {
+    roleDefinitionId: blobDataContributor
+    principalId: site.identity.principalId
+    principalType: 'ServicePrincipal'
   }
 }
 
@@ -213,6 +283,9 @@ output messagingEndpoint string = bot.properties.endpoint
 
 @description('BOT_DOMAIN for `make package`.')
 output botDomain string = site.properties.defaultHostName
+
+@description('The storage account the instances share (empty without sharedStorage, or with your own account).')
+output storageAccount string = ownStorage ? storage.name : ''
 
 @description('The web app\'s managed identity: grant it "get" on the Key Vault secret when one is used.')
 output principalId string = site.identity.principalId
