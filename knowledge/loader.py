@@ -295,6 +295,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
     fillers: set[str] = set()
     follow_up_markers: set[str] = set()
     source_words: set[str] = set()
+    english: dict[str, str] = {}
     roles: set[str] = set()
     role_framings: set[str] = set()
     contact_questions: dict[str, list[str]] = {}
@@ -347,6 +348,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
             fillers.update(phrase.lower() for phrase in data.fillers)
             follow_up_markers.update(phrase.lower() for phrase in data.follow_up_markers)
             source_words.update(word.lower() for word in data.source_words)
+            english.update({k.lower(): v for k, v in data.english.items()})
             roles.update(role.lower() for role in data.roles)
             for i, framing in enumerate(data.role_framings):
                 if "{role}" not in framing:
@@ -579,6 +581,7 @@ def _merge_and_check(layers, errors: list[str]) -> Knowledge | None:
         national_documents=frozenset(national_documents),
         warnings=tuple(warnings),
         passages=Knowledge.freeze(passages),
+        english=Knowledge.freeze(english),
     )
 
 

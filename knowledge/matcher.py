@@ -38,6 +38,7 @@ from wordfreq import zipf_frequency
 
 from .model import Knowledge
 from .acute import AcuteDetector, PhraseIndex, phrases
+from .english import EnglishReader
 from .passages import PassageHit, PassageIndex, decide as passage_answers
 from .text import drop_phrases, phrase_table, stem, stems, unfold, words
 
@@ -211,6 +212,7 @@ class Matcher:
                                                                      for w in words(q))}
                                       if len(w) >= MIN_TYPO_LEN)
         self._fillers = phrase_table(knowledge.fillers)
+        self._english = EnglishReader(knowledge.english)
         self._idioms = phrase_table(knowledge.acute.idioms)
         self._synonyms = self._build_synonyms(knowledge.synonyms)
         self._max_phrase = max((len(p) for p in self._synonyms), default=1)
@@ -555,7 +557,7 @@ class Matcher:
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
         """Rank the topics for a question and decide: answer, "did you mean", or no answer."""
-        message = words(text)
+        message = self._english.read(words(text))
         audience = audience_of(message)
         signal_words = self._signal_words(message)
         if audience == "child":  # "Fatima fra 7.b": a pupil is a child, whatever else the message says
@@ -638,7 +640,7 @@ class Matcher:
         again if it says what is asked, by the follow-up alone if that names another subject, or by the follow-up
         read with the previous answer's subject. If none of them says everything the follow-up asks, the reply is
         an honest "not sure" that offers the previous answer again: a wrong answer is worse."""
-        message = words(text)
+        message = self._english.read(words(text))
         known = tuple(p for p in previous if p in self._subject)
         if (not known or alone.acute or len(message) > FOLLOW_UP_MAX_WORDS
                 or len(drop_phrases(message, self._markers)) == len(message)):

@@ -267,6 +267,8 @@ class PlanFile(_Frozen):
     # Words and phrases that make a short message lean on the previous answer ("og hvad med ...", "deres nummer").
     follow_up_markers: tuple[ShortText, ...] = ()
     source_words: tuple[ShortText, ...] = ()
+    # English words and phrases and their Danish, for a message written in English (knowledge/english.py).
+    english: dict[ShortText, ShortText] = {}
     menu: tuple[Id, ...] = ()
     flows: tuple[Flow, ...] = ()
     reminder: Reminder | None = None
@@ -345,6 +347,8 @@ class Knowledge:
     national_documents: frozenset[str] = frozenset()
     # The source documents' own text: the national documents' and the municipality's plan's, never another's.
     passages: Mapping[str, Passage] = field(default_factory=dict)
+    # English words and phrases read as Danish (knowledge/national/english.yaml).
+    english: Mapping[str, str] = field(default_factory=dict)
     # Problems that do not stop the bot but that the vidensteam should fix (`make check` prints them).
     warnings: tuple[str, ...] = ()
 

@@ -1,0 +1,88 @@
+"""English read as Danish: a message mostly in English gets its words replaced by the Danish of the plan's
+glossary (knowledge/national/english.yaml) before the usual analysis, so "Who can be affected by honour-related
+conflicts?" is matched as "hvem kan udsat æresrelaterede konflikter".
+
+Stages: `is_english` (most words are commoner in English than in Danish, by wordfreq), then `translate` (the
+longest glossary phrase at each word; a plural or an -ed/-ing form finds its base word). The answers stay Danish.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Mapping
+
+from wordfreq import zipf_frequency
+
+from .text import unfold, words
+
+# A word counts as English when it is this much commoner (Zipf) in English than in Danish.
+ENGLISH_MARGIN = 1.0
+# ... and a message is English when at least this share of its words are, and it has at least MIN_WORDS.
+ENGLISH_SHARE = 0.6
+MIN_WORDS = 3
+MAX_PHRASE = 4
+_SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("d", ""))
+
+
+@lru_cache(maxsize=20000)
+def _english_word(word: str) -> bool:
+    if word.isdigit() or len(word) < 2:
+        return False
+    return zipf_frequency(word, "en") >= max(zipf_frequency(unfold(word), "da"),
+                                              zipf_frequency(word, "da")) + ENGLISH_MARGIN
+
+
+class EnglishReader:
+    """Reads a message written in English as the Danish words of a glossary."""
+
+    def __init__(self, glossary: Mapping[str, str]):
+        self._phrases: dict[tuple[str, ...], list[str]] = {}
+        for english, danish in glossary.items():
+            key = tuple(words(english))
+            if key:
+                self._phrases[key] = words(danish)
+        self._max = min(MAX_PHRASE, max((len(k) for k in self._phrases), default=1))
+
+    def is_english(self, message: list[str]) -> bool:
+        """Whether most of the message's words are English ones (a Danish question with "hotline" is Danish)."""
+        content = [w for w in message if not w.isdigit()]
+        if len(content) < MIN_WORDS:
+            return False
+        english = sum(1 for w in content if _english_word(w) or (w,) in self._phrases and not _danish(w))
+        return english >= ENGLISH_SHARE * len(content)
+
+    def _lookup(self, phrase: tuple[str, ...]) -> list[str] | None:
+        found = self._phrases.get(phrase)
+        if found is not None or len(phrase) != 1:
+            return found
+        word = phrase[0]
+        for suffix, base in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                found = self._phrases.get((word[: -len(suffix)] + base,))
+                if found is not None:
+                    return found
+        return None
+
+    def translate(self, message: list[str]) -> list[str]:
+        """The message with each glossary phrase (the longest at each word) replaced by its Danish words."""
+        out: list[str] = []
+        i = 0
+        while i < len(message):
+            for size in range(min(self._max, len(message) - i), 0, -1):
+                danish = self._lookup(tuple(message[i:i + size]))
+                if danish is not None:
+                    out.extend(danish)
+                    i += size
+                    break
+            else:
+                out.append(message[i])
+                i += 1
+        return out
+
+    def read(self, message: list[str]) -> list[str]:
+        """The message as Danish words if it is English, else as it is."""
+        return self.translate(message) if self._phrases and self.is_english(message) else message
+
+
+@lru_cache(maxsize=20000)
+def _danish(word: str) -> bool:
+    return max(zipf_frequency(unfold(word), "da"), zipf_frequency(word, "da")) >= zipf_frequency(word, "en")

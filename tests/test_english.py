@@ -1,0 +1,51 @@
+"""Staff who write English: a message mostly in English is read as the Danish of the glossary
+(knowledge/national/english.yaml); a Danish message with an English loanword stays Danish."""
+from __future__ import annotations
+
+import pytest
+
+from knowledge import load_plan
+from knowledge.english import EnglishReader
+from knowledge.matcher import Matcher
+from knowledge.text import words
+
+READER = EnglishReader({"who": "hvem", "honour-related": "æresrelateret", "conflicts": "konflikter",
+                        "forced marriage": "tvangsægteskab", "call": "ringe", "child": "barn"})
+
+
+@pytest.mark.parametrize("text", ["Who can be affected by honour-related conflicts?",
+                                  "what is the law on forced marriage", "who do I call about a child"])
+def test_a_message_mostly_in_english_is_english(text):
+    assert READER.is_english(words(text))
+
+
+@pytest.mark.parametrize("text", ["Hvad er nummeret til RED's hotline?", "Hvem kan jeg ringe til om et barn?",
+                                  "action card for tvangsægteskab", "is", "hvad er social kontrol"])
+def test_a_danish_message_with_an_english_word_stays_danish(text):
+    assert not READER.is_english(words(text))
+    assert READER.read(words(text)) == words(text)
+
+
+def test_the_longest_phrase_wins_and_an_inflected_form_finds_its_base_word():
+    assert READER.translate(words("forced marriage conflicts")) == words("tvangsægteskab konflikter")
+    assert READER.translate(words("who calls")) == words("hvem ringe")  # "calls" -> "call"
+    assert READER.translate(words("the children")) == ["the", "children"]  # not in the glossary: left as it is
+
+
+@pytest.mark.parametrize("plan", ["holstebro", "albertslund"])
+@pytest.mark.parametrize("english,danish", [
+    ("Who can be affected by honour-related conflicts?", "Hvem kan blive udsat for æresrelaterede konflikter?"),
+    ("What are the warning signs of negative social control?", "Hvad er tegnene på negativ social kontrol?"),
+    ("Is forced marriage a crime?", "Er tvangsægteskab strafbart?"),
+    ("What is the phone number of Lokk?", "Hvad er telefonnummeret til Lokk?"),
+])
+def test_an_english_question_gets_the_answer_of_its_danish(plan, english, danish):
+    m = Matcher(load_plan(plan))
+    assert m.match(danish).confident is not None
+    assert m.match(english).confident == m.match(danish).confident
+
+
+def test_the_glossary_is_part_of_every_plan():
+    for plan in ("holstebro", "albertslund"):
+        knowledge = load_plan(plan)
+        assert knowledge.english["honour-related"] == "æresrelateret"
