@@ -1,7 +1,7 @@
 """`make eval`: how well the bot answers the project's evaluation set, through the bot's own HTTP path.
 
-Per plan and per part (tuning / held-back / held-back-b) it prints top-1 accuracy (in-scope questions answered
-right by questions.yaml's rule), out-of-scope rejection (the reply says it has no confident answer)
+Per plan and per part (tuning / held-back / held-back-b / held-back-c) it prints top-1 accuracy (in-scope
+questions answered right by questions.yaml's rule), out-of-scope rejection (the reply says it has no confident answer)
 and acute recall (the acute card comes first). Held-back failures are never printed: tune on the
 tuning part only (`--failures` lists those). `--questions FILE` scores a file of your own in the same
 format (a new batch of staff questions, before anything is mended for it) and lists its failures.
@@ -22,9 +22,9 @@ from aiohttp.test_utils import TestClient, TestServer
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "tests" / "eval"
 # The held-back parts are never tuned on and their items never printed: the first one split off the whole set
-# before any tuning, the second a quarter of fresh batch B (tests/eval/heldback-b.yaml).
+# before any tuning, the others a quarter of fresh batches B and C (tests/eval/heldback-b.yaml, heldback-c.yaml).
 PARTS = {"tuning": ("examples.yaml", "tuning.yaml"), "held-back": ("heldback.yaml",),
-         "held-back-b": ("heldback-b.yaml",)}
+         "held-back-b": ("heldback-b.yaml",), "held-back-c": ("heldback-c.yaml",)}
 NO_ANSWER_PHRASES = ("ikke sikker", "kan ikke finde", "fandt ikke", "forstår ikke")
 
 

@@ -26,6 +26,7 @@ def main() -> int:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=Path, action="append", default=[])
+    parser.add_argument("--two", action="store_true", help="also score pairs of rules, either of which answers")
     args = parser.parse_args()
     rows = []  # (oos, coverage, evidence, right)
     for plan in shipped_plans():
@@ -51,6 +52,20 @@ def main() -> int:
             oos = item["kind"] == "oos"
             right = not oos and is_right(reply, item["q"], item.get("expect") or [])
             rows.append((oos, hit.coverage, hit.evidence, right))
+    if args.two:
+        grid = list(itertools.product([x / 100 for x in range(40, 101, 4)], [4, 5, 6, 7, 8, 9, 10, 12, 14]))
+        two = []
+        for (c1, e1), (c2, e2) in itertools.permutations(grid, 2):
+            if not (c2 < c1 and e2 > e1):
+                continue
+            answered = [r for r in rows if (r[1] >= c1 and r[2] >= e1) or (r[1] >= c2 and r[2] >= e2)]
+            right = sum(r[3] for r in answered)
+            oos = sum(r[0] for r in answered)
+            wrong = len(answered) - right - oos
+            two.append((right - 2 * oos - wrong, right, oos, wrong, c1, e1, c2, e2))
+        for row in sorted(two, reverse=True)[:10]:
+            print("either rule: coverage >= {4:.2f} evidence >= {5} or coverage >= {6:.2f} evidence >= {7}: right {1}, "
+                  "out of scope answered {2}, wrong {3} (score {0})".format(*row))
     print(f"{len(rows)} questions no topic answers, {sum(r[0] for r in rows)} of them out of scope")
     best = []
     for coverage, evidence in itertools.product([x / 100 for x in range(40, 101, 4)], [4, 6, 7, 8, 9, 10, 12]):

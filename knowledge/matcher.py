@@ -56,6 +56,17 @@ CONTEXT_PASSAGE_COVERAGE = 0.3  # the passage most about a question is kept for 
 _NUMBER = re.compile(r"\d|\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|hundrede)\b", re.I)      # a word at least this common in Danish (wordfreq) is no reason to suggest a topic
 ADDRESS_WORDS = frozenset({"adresse", "adressen", "adresser", "adresserne", "besoegsadresse", "postadresse"})
 _ADDRESS = re.compile(r"\b\w+(?:vej|gade|allé|alle|plads|torv|stræde|boulevard) \d+|\b\d{4} [A-ZÆØÅ][a-zæøå]+")
+# "hvem er leder af ...", "hvad hedder repræsentanten": a person's name is asked for. The plans name hardly anyone,
+# so only a text that holds a name with its role ("Halima El Abassi (forkvinde)") answers it, like an address.
+_NAME_ROLES = (r"(?:personen|lederen|leder|chefen|chef|formanden|formand|forkvinden|forkvinde|forpersonen|direktoeren|"
+               r"direktoer|repraesentanten|koordinatoren|tovholderen|tovholder|kontaktpersonen|videnspersonen|"
+               r"sagsbehandleren|medarbejderen|ssp ?koordinatoren)")
+# "hvem er tovholder" is answered by a team or a role ("SSP er tovholder"); "hvem er leder af ..." by a person.
+_LEADER_ROLES = r"(?:lederen|leder|chefen|chef|formanden|formand|forkvinden|forkvinde|forpersonen|direktoeren|direktoer)"
+_ASKS_NAME = re.compile(rf"\b(?:hvad hedder (?:\w+ )?{_NAME_ROLES}|hvad hedder (?:hun|han|de)\b|"
+                        rf"hvem (?:er|var) {_LEADER_ROLES}\b|(?:navnet|navne|navn) paa (?:\w+ )?{_NAME_ROLES})")
+_NAMED_PERSON = re.compile(r"[A-ZÆØÅ][a-zæøå]+(?: [A-ZÆØÅ][a-zæøå]+){1,3} \((?:forkvinde|formand|forperson|leder|"
+                           r"tovholder|koordinator)\)")
 TYPO_CUTOFF = 82
 TYPO_SAME_INITIAL = True      # a typo is corrected only to a word with the same first letter
 CONTACT_ANSWERS_HOW = True    # a contact card covers "mail", "telefonnummer", "hvordan får jeg fat i" about it
@@ -354,6 +365,7 @@ class Matcher:
                 (knowledge.topics[item].topic.answer, *knowledge.topics[item].topic.points))
             self._reach[item]["number"] = bool(_NUMBER.search(text))
             self._reach[item]["address"] = bool(_ADDRESS.search(text))
+            self._reach[item]["name"] = bool(_NAMED_PERSON.search(text))
         templates = {kind: frozenset(t for text in knowledge.contact_questions.get(kind, ())
                                      for t in self._terms(words(text.replace("{name}", " "))))
                      for kind in ("phone", "email")}
@@ -623,13 +635,17 @@ class Matcher:
         candidates = tuple(ranked[:limit])
         decision = self._decide(candidates, title_hits)
         asks_address = bool(ADDRESS_WORDS & set(message))
-        if (decision is Decision.ANSWER and asks_address
-                and not self._reach.get(candidates[0].topic_id, {}).get("address")):
-            decision = Decision.DID_YOU_MEAN  # the plan gives no address: offered, never answered as if it did
+        asks_name = bool(_ASKS_NAME.search(" ".join(message)))
+        for asked, kind in ((asks_address, "address"), (asks_name, "name")):
+            if (decision is Decision.ANSWER and asked
+                    and not self._reach.get(candidates[0].topic_id, {}).get(kind)):
+                decision = Decision.DID_YOU_MEAN  # the plan gives no address or name: offered, never answered as if
+                # it did
         asked = frozenset(q_terms - self._passage_blind)
         hit = self._passages.best(asked) if asked else None
         passage = hit if (decision is not Decision.ANSWER and passage_answers(hit)
-                          and not (asks_address and not self._reach.get(hit.passage_id, {}).get("address"))) else None
+                          and not (asks_address and not self._reach.get(hit.passage_id, {}).get("address"))
+                          and not (asks_name and not self._reach.get(hit.passage_id, {}).get("name"))) else None
         context = hit.passage_id if hit is not None and hit.coverage >= CONTEXT_PASSAGE_COVERAGE else None
         return MatchResult(candidates, acute, decision, passage, context)
 
@@ -651,6 +667,8 @@ class Matcher:
         wants = {kind for kind, terms in self._wants.items() if q_terms & terms}
         if ADDRESS_WORDS & set(message):
             wants.add("address")  # no answer without a street or a postcode ("hvilken adresse har de?")
+        if _ASKS_NAME.search(" ".join(message)):
+            wants.add("name")  # no answer without a person's name ("hvad hedder repræsentanten?")
         own = q_terms - self._non_topic - self._wants["number"]
         everyday = frozenset(t for t in own if self._everyday(t, surfaces.get(t)))
         # The answer given, then the passage most about the question it answered and those under its heading.

@@ -194,3 +194,30 @@ def test_a_follow_up_asking_for_an_address_is_not_answered_by_a_topic_that_names
     question = "hvilken adresse har Familiesektionen?"
     follow_up = matcher.in_context(question, [first.confident, first.context_passage], matcher.match(question))
     assert follow_up.confident is None and follow_up.passage is None
+
+
+@pytest.mark.parametrize("question", ["Hvem er leder af Familiesektionen?", "hvem er formand for byrådet",
+                                      "hvad hedder SSP-koordinatoren?"])
+def test_a_question_for_a_persons_name_the_plan_does_not_give_is_never_answered(matcher, question):
+    """The plans name hardly anyone: a question for a leader's or a role's name is no answer's question, even
+    where a topic names the unit ("Familiesektionen" is in the team)."""
+    result = matcher.match(question)
+    assert result.decision is not Decision.ANSWER and result.passage is None
+
+
+def test_who_holds_a_role_is_still_answered_by_the_team_or_role(matcher):
+    # "hvem er tovholder" is answered by a role, not a name: no name is asked for.
+    assert matcher.match("hvem er tovholder for vidensteamet").confident is not None
+
+
+def test_a_follow_up_asking_for_a_name_is_not_answered_by_a_topic_without_one(matcher):
+    first = matcher.match("Hvilke afdelinger har repræsentanter i vidensteamet?")
+    question = "hvad hedder repræsentanten fra Jobcenteret?"
+    follow_up = matcher.in_context(question, [first.confident, first.context_passage], matcher.match(question))
+    assert follow_up.confident is None and follow_up.passage is None
+
+
+def test_a_name_the_text_gives_with_its_role_is_reachable():
+    from knowledge.matcher import _NAMED_PERSON
+    assert _NAMED_PERSON.search("Ekspertgruppen for negativ social kontrol\n\nHalima El Abassi (forkvinde)")
+    assert not _NAMED_PERSON.search("SSP Holstebro (SSP-koordinator)")

@@ -17,9 +17,10 @@ from knowledge import shipped_plans
 # that fails here is measured on fresh batches first, never mended against these items.
 HELD_BACK_FLOOR = {"top1": 0.95, "rejection": 0.95}
 # The tuning part's floors: 94 % / 95 % until fresh batches A and B joined it (2026-12-01; both were measured
-# first, see first-time.yaml). With them: top-1 93.8 % / 92.8 % and rejection 95.0 % / 94.7 % (Albertslund /
-# Holstebro), so the floors are 92.5 % and 94.5 %.
-TUNING_FLOOR = {"top1": 0.925, "rejection": 0.945}
+# first, see first-time.yaml), 92.5 % / 94.5 % with them. With batch C's tuning quarter (measured first at
+# 58-62 % top-1): top-1 93.5 % / 92.0 % and rejection 95.1 % / 94.3 % (Albertslund / Holstebro), so the floors are
+# 91.5 % and 93.5 %.
+TUNING_FLOOR = {"top1": 0.915, "rejection": 0.935}
 # Batch B's sealed quarter, measured after batch B's tuning part was mended: top-1 62.1 % / 68.2 %, rejection
 # 85.7 % / 87.5 %, false alarms 1 / 2 (its items are never read, so they are not mended either). Floors just under.
 HELD_BACK_B_FLOOR = {"top1": 0.58, "rejection": 0.85, "false_alarms": 2}
