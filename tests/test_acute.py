@@ -37,3 +37,32 @@ def test_phrase_words_longer_than_three_letters_match_as_prefixes():
     nu = index.add(phrases(["nu"])[0])
     assert overvåg in index.find(tuple(words("hun bliver overvåget")))
     assert nu not in index.find(tuple(words("nummeret")))
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    from knowledge.matcher import Matcher
+    return Matcher(load_plan("holstebro"))
+
+
+@pytest.mark.parametrize("text", [
+    "hendes brødre står nedenfor med en kølle",                       # a weapon, someone waiting outside
+    "hun bliver tvunget med på et fly om to timer",                    # a departure within hours
+    "manden har låst hoveddøren og siger at hun ikke må gå",          # locked in, with the staff member too
+    "han har skrevet til hende at hun ikke overlever weekenden",       # a death threat without "dø" or "dræbe"
+    "familien har fundet ud af hvor hun bor og er på vej derhen",      # pursuit to a shelter
+    "hendes far vil rense familiens ære i aften",                      # honour "cleansed"
+    "far er på vej for at tage ham med til udlandet",                  # a child taken abroad now
+])
+def test_danger_told_in_other_words_is_acute(matcher, text):
+    assert matcher.match(text).acute
+
+
+@pytest.mark.parametrize("text", [
+    "de har ikke truet hende, nu hvor hun er flyttet hjemmefra",       # a threat said not to be there
+    "i dag sagde hun at familien på sigt vil sende hende ud af landet",  # "i dag" is when it was told
+    "der er ingen rejseplaner lige nu, men hun er bekymret",
+    "hun siger, at hun ikke er i fare lige nu",
+])
+def test_danger_said_not_to_be_there_is_not_acute(matcher, text):
+    assert not matcher.match(text).acute
