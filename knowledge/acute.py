@@ -31,12 +31,14 @@ class PhraseIndex:
         self._phrases: list[tuple[str, ...]] = []
         self._ids: dict[tuple[str, ...], int] = {}
         self._by_first: dict[str, list[int]] = defaultdict(list)
+        self._words: set[str] = set()
 
     def add(self, phrase: tuple[str, ...]) -> int:
         if phrase not in self._ids:
             self._ids[phrase] = len(self._phrases)
             self._phrases.append(phrase)
             self._by_first[phrase[0]].append(self._ids[phrase])
+            self._words.update(phrase)
         return self._ids[phrase]
 
     @staticmethod
@@ -54,6 +56,10 @@ class PhraseIndex:
     def starts(self, word: str) -> bool:
         """Whether some phrase begins with a pattern this word matches."""
         return any(p in self._by_first for p in self._patterns(word))
+
+    def knows(self, word: str) -> bool:
+        """Whether a word of some phrase matches this word (anywhere in the phrase)."""
+        return any(p in self._words for p in self._patterns(word))
 
     def find(self, message: tuple[str, ...]) -> frozenset[int]:
         """The ids of the phrases that occur in the message's words."""

@@ -462,8 +462,8 @@ class Matcher:
     def _join_compounds(self, surface: list[str], whole_small_words: bool = False) -> list[str]:
         """Staff often split Danish compounds ("underretnings pligt"); join two words the plan writes as one.
 
-        Two small words stay two ("i det" is not "idet") unless `whole_small_words`: the acute check reads "uden for"
-        as the "udenfor" of its word lists."""
+        Two small words stay two ("i det" is not "idet") unless `whole_small_words` and the acute lists use the
+        joined word: the acute check reads "uden for" as the "udenfor" of its word lists."""
         out: list[str] = []
         i = 0
         while i < len(surface):
@@ -471,7 +471,10 @@ class Matcher:
             joined = "".join(pair) if len(pair) == 2 else ""
             # "krise centeret" is the plan's "krisecentret": an inflected compound joins by its stem, but only
             # from two words of their own ("det ende" is not a compound).
-            if (joined and (whole_small_words or not any(w in self._stopwords for w in pair))
+            small = any(w in self._stopwords for w in pair)
+            # (a small word joins only into a word the acute lists use: "uden for" is "udenfor", but "må. De" is
+            # not "måde")
+            if (joined and (not small or whole_small_words and self._phrase_index.knows(joined))
                     and (joined in self._vocabulary or stem(joined) in self._stem_vocabulary
                          and not any(len(w) < MIN_PART_LEN for w in pair))
                     and (stem(pair[0]), stem(pair[1])) not in self._synonym_pairs):

@@ -66,3 +66,17 @@ def test_danger_told_in_other_words_is_acute(matcher, text):
 ])
 def test_danger_said_not_to_be_there_is_not_acute(matcher, text):
     assert not matcher.match(text).acute
+
+
+def test_small_words_join_only_into_a_word_the_acute_lists_use(matcher):
+    # "uden for" is the lists' "udenfor"; "må. De gik" is not "måde" (which hid the "ikke må" of a situation)
+    assert "udenfor" in matcher._signal_words(words("han venter uden for skolen"))
+    assert "maade" not in matcher._signal_words(words("hun siger at hun ikke må. De gik sammen"))
+
+
+@pytest.mark.parametrize("text", [
+    "En kvinde var her med sin mand, og manden svarede på alle spørgsmål. Hun sagde at hun ikke må. Hvad gør jeg?",
+    "En kursist fortæller at hendes mand vil have at hun skal takke nej til et job, familien vil ikke acceptere det",
+])
+def test_an_adult_told_what_she_may_not_do_gets_the_adult_guidance(matcher, text):
+    assert matcher.match(text).confident == "bekymring-voksen"
