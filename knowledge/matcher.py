@@ -50,6 +50,9 @@ RUNNER_UP_MARGIN = 0.0      # a runner-up this close to the best makes the best 
 SURE_THRESHOLD = 0.60        # at or above: answer even with a close runner-up
 SITUATION_FLOOR = 0.45
 SPECIFIC_MAX_ZIPF = 4.5
+# A passage that explains this much of the question, and says a rare word of it that the topic never does, answers
+# instead of a topic below SURE_THRESHOLD ("værktøjskasse": the recommendation's text, not the list of five).
+PASSAGE_BETTER = 0.8
 FOLLOW_UP_MAX_WORDS = 12     # a longer message is a question of its own, not a follow-up
 RELATED_IDF = 2.0               # a subject word in more topics than this IDF says is too common to relate two answers
 CONTEXT_PASSAGE_COVERAGE = 0.3  # the passage most about a question is kept for its follow-ups from this coverage
@@ -646,6 +649,14 @@ class Matcher:
                 # it did
         asked = frozenset(q_terms - self._passage_blind)
         hit = self._passages.best(asked) if asked else None
+        if (decision is Decision.ANSWER and hit is not None and candidates[0].score < SURE_THRESHOLD
+                and not candidates[0].topic_id.startswith(FLOW_PREFIX) and not acute and passage_answers(hit)
+                and hit.coverage >= PASSAGE_BETTER):
+            said = self._topic_terms.get(candidates[0].topic_id, frozenset()) | self._answer_terms.get(
+                candidates[0].topic_id, frozenset())
+            rare = self._passages.rare_terms(hit.passage_id, asked)
+            if rare - said:  # the passage says a rare word of the question that the topic never does
+                decision = Decision.NO_ANSWER
         passage = hit if (decision is not Decision.ANSWER and passage_answers(hit)
                           and not (asks_address and not self._reach.get(hit.passage_id, {}).get("address"))
                           and not (asks_name and not self._reach.get(hit.passage_id, {}).get("name"))) else None

@@ -151,6 +151,13 @@ class PassageIndex:
         """The passages under the same heading of the same document, in order (itself included)."""
         return self._sections.get(self._section_of.get(passage_id), ())
 
+    def rare_terms(self, passage_id: str, terms: frozenset[str]) -> frozenset[str]:
+        """The terms of the question that the passage has and at most RARE_DF passages have."""
+        n = self._by_id.get(passage_id)
+        if n is None:
+            return frozenset()
+        return frozenset(t for t in terms if t in self._own[n] and len(self._postings[t]) <= RARE_DF)
+
     def terms_of(self, passage_id: str) -> frozenset[str]:
         """Every term of a passage (empty for an unknown id)."""
         n = self._by_id.get(passage_id)

@@ -221,3 +221,15 @@ def test_a_name_the_text_gives_with_its_role_is_reachable():
     from knowledge.matcher import _NAMED_PERSON
     assert _NAMED_PERSON.search("Ekspertgruppen for negativ social kontrol\n\nHalima El Abassi (forkvinde)")
     assert not _NAMED_PERSON.search("SSP Holstebro (SSP-koordinator)")
+
+
+def test_a_passage_that_says_a_rare_word_the_topic_never_does_answers_instead_of_a_general_topic(matcher):
+    # "værktøjskasse" is in one recommendation's text; the topic listing the five recommendations never says it.
+    result = matcher.match("hvad er ekspertgruppens værktøjskasse")
+    assert result.confident is None and result.passage is not None
+    assert "værktøjskasse" in " ".join(result.passage.quote).lower()
+
+
+def test_a_topic_that_says_every_word_keeps_its_answer(matcher):
+    assert matcher.match("hvad er negativ social kontrol").confident == "nsk-definition"
+    assert matcher.match("hvem er med i vidensteamet").confident == "vidensteam"
