@@ -53,7 +53,7 @@ def main() -> int:
             right = not oos and is_right(reply, item["q"], item.get("expect") or [])
             rows.append((oos, hit.coverage, hit.evidence, right))
     if args.two:
-        grid = list(itertools.product([x / 100 for x in range(40, 101, 4)], [4, 5, 6, 7, 8, 9, 10, 12, 14]))
+        grid = list(itertools.product([x / 100 for x in range(40, 101, 4)], [4, 5, 6, 7, 8, 8.5, 9, 10, 12, 14]))
         two = []
         for (c1, e1), (c2, e2) in itertools.permutations(grid, 2):
             if not (c2 < c1 and e2 > e1):
