@@ -58,8 +58,8 @@ class PhraseIndex:
         return any(p in self._by_first for p in self._patterns(word))
 
     def knows(self, word: str) -> bool:
-        """Whether a word of some phrase matches this word (anywhere in the phrase)."""
-        return any(p in self._words for p in self._patterns(word))
+        """Whether some phrase has this very word (anywhere in the phrase): "udenfor", not "ikke" + "lige"."""
+        return word in self._words
 
     def find(self, message: tuple[str, ...]) -> frozenset[int]:
         """The ids of the phrases that occur in the message's words."""

@@ -580,7 +580,9 @@ class Matcher:
         signal_words = self._signal_words(message)
         if audience == "child":  # "Fatima fra 7.b": a pupil is a child, whatever else the message says
             signal_words += (AUDIENCE_WORDS["child"],)
-        present = self._phrase_index.find(signal_words)
+        # The words as typed count too: a typo fix towards a plan word must never hide an acute word ("kvæler").
+        present = self._phrase_index.find(signal_words) | self._phrase_index.find(
+            tuple(drop_phrases(message, self._idioms)))
         plain = self._acute.is_plain_question(message)
         acute = self._acute.detect(present, plain)
         surfaces: dict[str, str] = {}

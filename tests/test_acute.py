@@ -80,3 +80,10 @@ def test_small_words_join_only_into_a_word_the_acute_lists_use(matcher):
 ])
 def test_an_adult_told_what_she_may_not_do_gets_the_adult_guidance(matcher, text):
     assert matcher.match(text).confident == "bekymring-voksen"
+
+
+def test_a_typo_fix_never_hides_an_acute_word_and_small_words_join_only_into_a_listed_word(matcher):
+    # "ikke lige nu" stays three words (it had become "ikkelige nu"), and is no alarm
+    assert "ikkelige" not in matcher._signal_words(words("det er nok ikke lige nu"))
+    assert not matcher.match("det er nok ikke lige nu, men jeg har en dårlig mavefornemmelse").acute
+    assert matcher.match("han står med en kniv lige nu").acute
