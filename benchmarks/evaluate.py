@@ -264,9 +264,13 @@ def print_first_time() -> None:
         for plan in ("albertslund", "holstebro"):
             f = batch.get(plan)
             if f:
-                print(f"    {plan:12} top-1 {f['top1']:.1%}   situations {f['situations']:.1%}   out-of-scope rejection "
-                      f"{f['rejection']:.1%}   acute recall {f['acute']:.0%}   follow-ups right {f['follow_ups']:.1%}, "
-                      f"confidently wrong {f['wrong']:.1%}   replies naming the other municipality {f['names_other']}")
+                line = (f"    {plan:12} top-1 {f['top1']:.1%}   situations {f['situations']:.1%}   out-of-scope "
+                        f"rejection {f['rejection']:.1%}   acute recall {f['acute']:.0%}")
+                if "follow_ups" in f:
+                    line += f"   follow-ups right {f['follow_ups']:.1%}, confidently wrong {f['wrong']:.1%}"
+                if "false_alarms" in f:
+                    line += f"   false alarms {f['false_alarms']}"
+                print(f"{line}   replies naming the other municipality {f['names_other']}")
 
 
 if __name__ == "__main__":

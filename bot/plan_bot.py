@@ -102,10 +102,21 @@ class PlanBot(ActivityHandler):
             text = str(value.get("text", ""))
         text = text if isinstance(text, str) else ""
         activity.text = text  # the flow dialog reads the mention-free text
+        remind_after = False
         if self._guard.looks_personal(text):
-            # A reminder, then the answer as usual (to the question without the personal data).
-            await turn_context.send_activity(MessageFactory.text(self._knowledge.message("privacy_reminder")))
+            # A reminder, then the answer as usual (to the question without the personal data). Acute danger comes
+            # first: then the reminder follows the acute card, short enough that 112 stays in view.
             text = activity.text = self._guard.redact(text)
+            remind_after = self._matcher.match(text).acute
+            if not remind_after:
+                await turn_context.send_activity(MessageFactory.text(self._knowledge.message("privacy_reminder")))
+        try:
+            await self._on_message(turn_context, activity, value, action, text)
+        finally:
+            if remind_after:
+                await turn_context.send_activity(MessageFactory.text(self._knowledge.message("privacy_reminder")))
+
+    async def _on_message(self, turn_context: TurnContext, activity, value, action, text: str) -> None:
         if action == cards.ACTION_FEEDBACK:
             await self._feedback(turn_context, value)
             return

@@ -2,6 +2,7 @@
 statistics show only anonymous counts, small ones as <5."""
 from __future__ import annotations
 
+import json
 import re
 
 import datetime as dt
@@ -359,3 +360,12 @@ def test_one_conversation_is_one_samtale():
     assert cards.conversations(2, knowledge) == "2 samtaler"
     assert "http" not in cards.reason_text("http-404", knowledge)
     assert cards.reason_text("http-418", knowledge) == "Teams afviste beskeden (fejl 418)"
+
+
+async def test_acute_danger_with_a_name_gets_the_acute_card_first_and_the_reminder_after(bot, connector):
+    replies = await _say(bot, connector, "Fatima siger at hendes far slår hende ihjel i aften, hvad gør jeg")
+    reminder = load_plan("holstebro").message("privacy_reminder")
+    assert replies[0].get("attachments") and replies[0].get("text") != reminder  # the acute card leads
+    assert "112" in json.dumps(replies[0]["attachments"])
+    assert replies[-1]["text"] == reminder
+    await bot.close()
