@@ -1,6 +1,6 @@
 """`make eval`: how well the bot answers the project's evaluation set, through the bot's own HTTP path.
 
-Per plan and per part (tuning / held-back / held-back-b / held-back-c) it prints top-1 accuracy (in-scope
+Per plan and per part (tuning / held-back / held-back-b / held-back-c / acute-d / held-back-d) it prints top-1 accuracy (in-scope
 questions answered right by questions.yaml's rule), out-of-scope rejection (the reply says it has no confident answer)
 and acute recall (the acute card comes first). Held-back failures are never printed: tune on the
 tuning part only (`--failures` lists those). `--questions FILE` scores a file of your own in the same
@@ -22,9 +22,11 @@ from aiohttp.test_utils import TestClient, TestServer
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "tests" / "eval"
 # The held-back parts are never tuned on and their items never printed: the first one split off the whole set
-# before any tuning, the others a quarter of fresh batches B and C (tests/eval/heldback-b.yaml, heldback-c.yaml).
+# before any tuning, the others a quarter of fresh batches B, C and D (tests/eval/heldback-*.yaml). Batch D (acute
+# danger in new words) keeps its tuning quarter apart: acute-d.yaml.
 PARTS = {"tuning": ("examples.yaml", "tuning.yaml"), "held-back": ("heldback.yaml",),
-         "held-back-b": ("heldback-b.yaml",), "held-back-c": ("heldback-c.yaml",)}
+         "held-back-b": ("heldback-b.yaml",), "held-back-c": ("heldback-c.yaml",),
+         "acute-d": ("acute-d.yaml",), "held-back-d": ("heldback-d.yaml",)}
 NO_ANSWER_PHRASES = ("ikke sikker", "kan ikke finde", "fandt ikke", "forstår ikke")
 
 
@@ -239,7 +241,8 @@ async def main() -> int:
             runs = [(args.questions.name, yaml.safe_load(args.questions.read_text(encoding="utf-8")) or [],
                      not args.totals)]
         else:
-            runs = [(part, load_part(part), args.failures and part == "tuning") for part in args.part or PARTS]
+            runs = [(part, load_part(part), args.failures and not part.startswith("held-back"))
+                    for part in args.part or PARTS]
         for part, all_items, keep_failures in runs:
             items = items_for(plan, all_items)
             score = await evaluate(plan, items, keep_failures=keep_failures)

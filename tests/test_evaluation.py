@@ -1,7 +1,8 @@
 """The evaluation set through the bot's HTTP path (what `make eval` prints), as regression guards.
 
-Safety is absolute: every acute question of every part gets the acute card first, and no plain question
-of the tuning and first held-back parts raises a false alarm. Quality: the floors below are the figures measured
+Safety: every acute question of the tuning part, the first two held-back parts and batch D's tuning part gets
+the acute card first, and no plain question of the tuning and first held-back parts raises a false alarm. The
+sealed quarters of batches C and D are not at 100 % (their misses are not read): their guards hold what they are. Quality: the floors below are the figures measured
 when the last items joined, a little under them (see docs/evaluation.md); the first held-back part holds the
 issue's target, 95 %.
 """
@@ -59,3 +60,38 @@ async def test_batch_b_held_back_part_keeps_full_acute_recall_and_does_not_regre
     assert score.right / score.in_scope >= HELD_BACK_B_FLOOR["top1"]
     assert score.rejected / score.oos >= HELD_BACK_B_FLOOR["rejection"]
     assert score.names_other == 0
+
+
+# Batch C's sealed quarter, measured after batch C's tuning quarters were mended (totals only): top-1 60.7 % /
+# 51.9 %, rejection 85.7 % / 80 %, acute recall 2/3 / 3/3, no false alarm. The acute question Albertslund misses
+# there is not read, so not mended: this guard holds the rest and fails if acute recall drops further.
+HELD_BACK_C_FLOOR = {"top1": 0.50, "rejection": 0.75, "acute": 0.66, "false_alarms": 1}
+# Batch D (acute danger in new words): its tuning quarter keeps full acute recall with at most two false alarms
+# (past violence "sidste år", a question about what "akut fare" means); its sealed quarter stood at acute recall
+# 75 % / 80 % and 4 false alarms before and after the mending - the word lists did not carry over (docs/evaluation.md).
+ACUTE_D_FALSE_ALARMS = 2
+HELD_BACK_D_FLOOR = {"acute": 0.74, "false_alarms": 4}
+
+
+@pytest.mark.parametrize("plan", shipped_plans())
+async def test_batch_c_held_back_part_does_not_regress(plan):
+    score = await evaluate(plan, items_for(plan, load_part("held-back-c")), keep_failures=False)
+    assert score.acute_first / score.acute >= HELD_BACK_C_FLOOR["acute"]
+    assert score.false_alarms <= HELD_BACK_C_FLOOR["false_alarms"]
+    assert score.right / score.in_scope >= HELD_BACK_C_FLOOR["top1"]
+    assert score.rejected / score.oos >= HELD_BACK_C_FLOOR["rejection"]
+    assert score.names_other == 0
+
+
+@pytest.mark.parametrize("plan", shipped_plans())
+async def test_acute_danger_in_new_words_gets_the_acute_card_first(plan):
+    score = await evaluate(plan, items_for(plan, load_part("acute-d")), keep_failures=False)
+    assert score.acute_first == score.acute
+    assert score.false_alarms <= ACUTE_D_FALSE_ALARMS
+
+
+@pytest.mark.parametrize("plan", shipped_plans())
+async def test_batch_d_held_back_part_does_not_regress(plan):
+    score = await evaluate(plan, items_for(plan, load_part("held-back-d")), keep_failures=False)
+    assert score.acute_first / score.acute >= HELD_BACK_D_FLOOR["acute"]
+    assert score.false_alarms <= HELD_BACK_D_FLOOR["false_alarms"]
