@@ -66,10 +66,11 @@ async def test_batch_b_held_back_part_keeps_full_acute_recall_and_does_not_regre
 # 51.9 %, rejection 85.7 % / 80 %, acute recall 2/3 / 3/3, no false alarm. The acute question Albertslund misses
 # there is not read, so not mended: this guard holds the rest and fails if acute recall drops further.
 HELD_BACK_C_FLOOR = {"top1": 0.50, "rejection": 0.75, "acute": 0.66, "false_alarms": 1}
-# Batch D (acute danger in new words): its tuning quarter keeps full acute recall with at most two false alarms
-# (past violence "sidste år", a question about what "akut fare" means); its sealed quarter stood at acute recall
+# Batch D (acute danger in new words): its tuning quarter keeps full acute recall with at most three false alarms
+# (past violence "sidste år", a question about what "akut fare" means, and "hvad hvis jeg ikke ved, om det er
+# akut?": not knowing gets the acute card by design, tests/test_answer_decisions.py); its sealed quarter stood at acute recall
 # 75 % / 80 % and 4 false alarms before and after the mending - the word lists did not carry over (docs/evaluation.md).
-ACUTE_D_FALSE_ALARMS = 2
+ACUTE_D_FALSE_ALARMS = 3
 HELD_BACK_D_FLOOR = {"acute": 0.74, "false_alarms": 4}
 
 
