@@ -1,6 +1,7 @@
 """Find the plan's answer to a free-text question, and say how sure we are.
 
 Named stages, data passed forward:
+- reading (knowledge/english.py): a message mostly in English is read as the Danish of the plan's glossary first;
 - analysis (`_terms`): a question, every question variant of every topic and every passage of the plan's text go
   through the same analysis: Danish words (æ/ø/å folded, hyphenated compounds joined), question framing and who
   is asking dropped ("er der tale om", "som sundhedsplejerske"), compounds joined or split (a common Danish word
@@ -16,7 +17,9 @@ Named stages, data passed forward:
   vocabulary explains; it also gates the score) and signals (a situation topic whose signal groups all occur gets
   at least `SITUATION_FLOOR`); a term weighs its IDF over the topics, capped by its rarity in everyday Danish;
 - decision (`_decide`, `passages.decide`): answer, "Mente du ...?" or no answer; a passage answers when no topic
-  does and it explains enough of the question; a message about a child never gets an adult's answer;
+  does and it explains enough of the question, or when it says a rare word of the question that a topic below
+  SURE_THRESHOLD never does; an address or a person's name is answered only by a text that holds one; a message
+  about a child never gets an adult's answer;
 - follow-ups (`in_context`): a short message that leans on the previous answer is read with it.
 
 The weights and thresholds below were chosen on the tuning part of tests/eval and on fresh batches of questions
@@ -644,11 +647,11 @@ class Matcher:
         decision = self._decide(candidates, title_hits)
         asks_address = bool(ADDRESS_WORDS & set(message))
         asks_name = bool(_ASKS_NAME.search(" ".join(message)))
+        # An address or a name the answer does not hold: the topic is offered, never answered as if it held one.
         for asked, kind in ((asks_address, "address"), (asks_name, "name")):
             if (decision is Decision.ANSWER and asked
                     and not self._reach.get(candidates[0].topic_id, {}).get(kind)):
-                decision = Decision.DID_YOU_MEAN  # the plan gives no address or name: offered, never answered as if
-                # it did
+                decision = Decision.DID_YOU_MEAN
         asked = frozenset(q_terms - self._passage_blind)
         hit = self._passages.best(asked) if asked else None
         if (decision is Decision.ANSWER and hit is not None and candidates[0].score < SURE_THRESHOLD

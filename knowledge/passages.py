@@ -19,8 +19,8 @@ K1 = 1.2
 B = 0.75
 # A passage answers only when its terms explain MIN_COVERAGE of the question's weight (IDF over the passages; a term
 # no passage has weighs like the rarest) and the matched terms weigh at least MIN_EVIDENCE (one everyday word is
-# never enough), or explain BROAD_COVERAGE with matched weight BROAD_EVIDENCE (several rare words of the text: a long
-# question that says more than the passage, "Hvad har SSP i Odense haft særlig opmærksomhed på ..."). Chosen on the
+# never enough), or explain BROAD_COVERAGE with matched weight BROAD_EVIDENCE (several of the text's own words: a
+# long question that says more than the passage, "Hvad har SSP i Odense haft særlig opmærksomhed på ..."). Chosen on the
 # tuning part with fresh batches A, B and C's tuning quarters (benchmarks/tune_passages.py --two), docs/matching.md.
 MIN_COVERAGE = 0.88
 MIN_EVIDENCE = 6.0
