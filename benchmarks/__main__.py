@@ -179,29 +179,26 @@ async def main() -> None:
         if azurite is not None:
             azurite.stop()
     print(f"Complete turns through POST /api/messages, {args.turns} turns each, plan {args.plan}")
-    print(f"{'':28}{'turns/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'replies':>10}")
-    for concurrency in (1, 16):
-        for name, res in (("stock echo bot", echo), ("Beredskabsbot answer", answer)):
-            r = res[concurrency]
-            print(f"{name + f' @{concurrency}':28}{r['turns_s']:>10.0f}{r['p50']:>10.2f}{r['p99']:>10.2f}"
-                  f"{r['replies']:>10}")
-        ratio = answer[concurrency]["turns_s"] / echo[concurrency]["turns_s"]
-        p50 = answer[concurrency]["p50"] / echo[concurrency]["p50"]
-        print(f"{'  answer/echo':28}{ratio:>9.2f}x{p50:>9.2f}x")
+    _print_against(("stock echo bot", echo), ("Beredskabsbot answer", answer), "answer/echo")
     print("The same turns with the stores in Azure Storage (Azurite on loopback) next to SQLite in DATA_DIR")
     if shared is None:
         print("  skipped: Azurite needs node and npm (.ci/run installs them)")
     else:
-        print(f"{'':28}{'turns/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'replies':>10}")
-        for concurrency in (1, 16):
-            for name, res in (("SQLite", answer), ("Azure Storage (Azurite)", shared)):
-                r = res[concurrency]
-                print(f"{name + f' @{concurrency}':28}{r['turns_s']:>10.0f}{r['p50']:>10.2f}{r['p99']:>10.2f}"
-                      f"{r['replies']:>10}")
-            ratio = shared[concurrency]["turns_s"] / answer[concurrency]["turns_s"]
-            p50 = shared[concurrency]["p50"] / answer[concurrency]["p50"]
-            print(f"{'  azurite/sqlite':28}{ratio:>9.2f}x{p50:>9.2f}x")
+        _print_against(("SQLite", answer), ("Azure Storage (Azurite)", shared), "azurite/sqlite")
     print(f"Matching one question against the whole plan: {bench_matching(args.plan):.0f} µs (mean)")
+
+
+def _print_against(base, other, ratio_name: str) -> None:
+    """Two runs' turns/s, p50, p99 and replies at 1 and 16 conversations, and the second's ratio to the first."""
+    print(f"{'':28}{'turns/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'replies':>10}")
+    for concurrency in (1, 16):
+        for name, res in (base, other):
+            r = res[concurrency]
+            print(f"{name + f' @{concurrency}':28}{r['turns_s']:>10.0f}{r['p50']:>10.2f}{r['p99']:>10.2f}"
+                  f"{r['replies']:>10}")
+        ratio = other[1][concurrency]["turns_s"] / base[1][concurrency]["turns_s"]
+        p50 = other[1][concurrency]["p50"] / base[1][concurrency]["p50"]
+        print(f"{'  ' + ratio_name:28}{ratio:>9.2f}x{p50:>9.2f}x")
 
 
 def _start_azurite():

@@ -52,29 +52,27 @@ def main() -> int:
             oos = item["kind"] == "oos"
             right = not oos and is_right(reply, item["q"], item.get("expect") or [])
             rows.append((oos, hit.coverage, hit.evidence, right))
+    def tally(rules) -> tuple[int, int, int, int]:
+        """(score, right, out of scope answered, wrong) when a passage answers under any of the rules."""
+        answered = [r for r in rows if any(r[1] >= coverage and r[2] >= evidence for coverage, evidence in rules)]
+        right = sum(r[3] for r in answered)
+        oos = sum(r[0] for r in answered)
+        wrong = len(answered) - right - oos
+        return right - 2 * oos - wrong, right, oos, wrong
+
+    coverages = [x / 100 for x in range(40, 101, 4)]
     if args.two:
-        grid = list(itertools.product([x / 100 for x in range(40, 101, 4)], [4, 5, 6, 7, 8, 8.5, 9, 10, 12, 14]))
-        two = []
-        for (c1, e1), (c2, e2) in itertools.permutations(grid, 2):
-            if not (c2 < c1 and e2 > e1):
-                continue
-            answered = [r for r in rows if (r[1] >= c1 and r[2] >= e1) or (r[1] >= c2 and r[2] >= e2)]
-            right = sum(r[3] for r in answered)
-            oos = sum(r[0] for r in answered)
-            wrong = len(answered) - right - oos
-            two.append((right - 2 * oos - wrong, right, oos, wrong, c1, e1, c2, e2))
+        grid = list(itertools.product(coverages, [4, 5, 6, 7, 8, 8.5, 9, 10, 12, 14]))
+        two = [(*tally([first, second]), *first, *second) for first, second in itertools.permutations(grid, 2)
+               if second[0] < first[0] and second[1] > first[1]]
         for row in sorted(two, reverse=True)[:10]:
             print("either rule: coverage >= {4:.2f} evidence >= {5} or coverage >= {6:.2f} evidence >= {7}: right {1}, "
                   "out of scope answered {2}, wrong {3} (score {0})".format(*row))
     print(f"{len(rows)} questions no topic answers, {sum(r[0] for r in rows)} of them out of scope")
-    best = []
-    for coverage, evidence in itertools.product([x / 100 for x in range(40, 101, 4)], [4, 6, 7, 8, 9, 10, 12]):
-        answered = [r for r in rows if r[1] >= coverage and r[2] >= evidence]
-        right = sum(r[3] for r in answered)
-        oos = sum(r[0] for r in answered)
-        wrong = len(answered) - right - oos
-        best.append((right - 2 * oos - wrong, right, oos, wrong, coverage, evidence))
-    for score, right, oos, wrong, coverage, evidence in sorted(best, reverse=True)[:8] + [b for b in best if (b[4], b[5]) == (passages_module.MIN_COVERAGE, passages_module.MIN_EVIDENCE)]:
+    best = [(*tally([rule]), *rule) for rule in itertools.product(coverages, [4, 6, 7, 8, 9, 10, 12])]
+    current = (passages_module.MIN_COVERAGE, passages_module.MIN_EVIDENCE)
+    for score, right, oos, wrong, coverage, evidence in sorted(best, reverse=True)[:8] + [
+            b for b in best if (b[4], b[5]) == current]:
         print(f"coverage >= {coverage:.2f} evidence >= {evidence}: right {right}, out of scope answered {oos}, "
               f"wrong {wrong} (score {score})")
     return 0

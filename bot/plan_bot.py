@@ -107,7 +107,7 @@ class PlanBot(ActivityHandler):
             # A reminder, then the answer as usual (to the question without the personal data). Acute danger comes
             # first: then the reminder follows the acute card, short enough that 112 stays in view.
             text = activity.text = self._guard.redact(text)
-            remind_after = self._matcher.match(text).acute
+            remind_after = self._matcher.is_acute(text)
             if not remind_after:
                 await turn_context.send_activity(MessageFactory.text(self._knowledge.message("privacy_reminder")))
         try:

@@ -576,8 +576,9 @@ class Matcher:
             hits += found
         return hits
 
-    def match(self, text: str, limit: int = 5) -> MatchResult:
-        """Rank the topics for a question and decide: answer, "did you mean", or no answer."""
+    def _read(self, text: str) -> tuple[list[str], str | None, frozenset[int], bool, bool]:
+        """A message's words (English read as Danish), who it is about, the acute phrases and situation signals in
+        it, whether it is a plain question about the subject, and whether it signals acute danger."""
         message = self._english.read(words(text))
         audience = audience_of(message)
         signal_words = self._signal_words(message)
@@ -587,7 +588,30 @@ class Matcher:
         present = self._phrase_index.find(signal_words) | self._phrase_index.find(
             tuple(drop_phrases(message, self._idioms)))
         plain = self._acute.is_plain_question(message)
-        acute = self._acute.detect(present, plain)
+        return message, audience, present, plain, self._acute.detect(present, plain)
+
+    def is_acute(self, text: str) -> bool:
+        """Whether a message signals acute danger (the acute stage of `match`, without ranking the topics)."""
+        return self._read(text)[4]
+
+    def _asked_for(self, message: list[str]) -> set[str]:
+        """What a message asks for that an answer must hold: "address" ("adressen"), "name" ("hvad hedder ...")."""
+        asked = set()
+        if ADDRESS_WORDS & set(message):
+            asked.add("address")
+        if _ASKS_NAME.search(" ".join(message)):
+            asked.add("name")
+        return asked
+
+    def _said_by(self, item: str) -> frozenset[str]:
+        """Every term a topic (its questions, keywords and answer) or a passage says."""
+        if item in self._topic_terms:
+            return self._topic_terms[item] | self._answer_terms.get(item, frozenset())
+        return self._passages.terms_of(item)
+
+    def match(self, text: str, limit: int = 5) -> MatchResult:
+        """Rank the topics for a question and decide: answer, "did you mean", or no answer."""
+        message, audience, present, plain, acute = self._read(text)
         surfaces: dict[str, str] = {}
         q_terms = frozenset(self._terms(message, surfaces=surfaces))
         idf = self._idf
@@ -645,26 +669,20 @@ class Matcher:
                         key=lambda c: (-c.score, -self._priority[c.topic_id], -title_hits[c.topic_id], c.topic_id))
         candidates = tuple(ranked[:limit])
         decision = self._decide(candidates, title_hits)
-        asks_address = bool(ADDRESS_WORDS & set(message))
-        asks_name = bool(_ASKS_NAME.search(" ".join(message)))
         # An address or a name the answer does not hold: the topic is offered, never answered as if it held one.
-        for asked, kind in ((asks_address, "address"), (asks_name, "name")):
-            if (decision is Decision.ANSWER and asked
-                    and not self._reach.get(candidates[0].topic_id, {}).get(kind)):
-                decision = Decision.DID_YOU_MEAN
+        wants = self._asked_for(message)
+        if decision is Decision.ANSWER and not all(self._reach.get(candidates[0].topic_id, {}).get(k) for k in wants):
+            decision = Decision.DID_YOU_MEAN
         asked = frozenset(q_terms - self._passage_blind)
         hit = self._passages.best(asked) if asked else None
         if (decision is Decision.ANSWER and hit is not None and candidates[0].score < SURE_THRESHOLD
                 and not candidates[0].topic_id.startswith(FLOW_PREFIX) and not acute and passage_answers(hit)
                 and hit.coverage >= PASSAGE_BETTER):
-            said = self._topic_terms.get(candidates[0].topic_id, frozenset()) | self._answer_terms.get(
-                candidates[0].topic_id, frozenset())
             rare = self._passages.rare_terms(hit.passage_id, asked)
-            if rare - said:  # the passage says a rare word of the question that the topic never does
+            if rare - self._said_by(candidates[0].topic_id):  # the passage says a rare word of the question that the topic never does
                 decision = Decision.NO_ANSWER
         passage = hit if (decision is not Decision.ANSWER and passage_answers(hit)
-                          and not (asks_address and not self._reach.get(hit.passage_id, {}).get("address"))
-                          and not (asks_name and not self._reach.get(hit.passage_id, {}).get("name"))) else None
+                          and all(self._reach.get(hit.passage_id, {}).get(k) for k in wants)) else None
         context = hit.passage_id if hit is not None and hit.coverage >= CONTEXT_PASSAGE_COVERAGE else None
         return MatchResult(candidates, acute, decision, passage, context)
 
@@ -684,10 +702,9 @@ class Matcher:
         surfaces: dict[str, str] = {}
         q_terms = frozenset(self._terms(message, surfaces=surfaces))
         wants = {kind for kind, terms in self._wants.items() if q_terms & terms}
-        if ADDRESS_WORDS & set(message):
-            wants.add("address")  # no answer without a street or a postcode ("hvilken adresse har de?")
-        if _ASKS_NAME.search(" ".join(message)):
-            wants.add("name")  # no answer without a person's name ("hvad hedder repræsentanten?")
+        # No answer without a street or a postcode ("hvilken adresse har de?"), or a person's name ("hvad hedder
+        # repræsentanten?").
+        wants |= self._asked_for(message)
         own = q_terms - self._non_topic - self._wants["number"]
         everyday = frozenset(t for t in own if self._everyday(t, surfaces.get(t)))
         # The answer given, then the passage most about the question it answered and those under its heading.
@@ -730,10 +747,7 @@ class Matcher:
         """Whether a topic or passage says what is asked: every word that is not everyday Danish, and most of the
         rest (a word counts when the text has it or a form of it: "opdateret" / "opdatere"); and a phone number,
         an e-mail or a number when one is asked for."""
-        if item in self._topic_terms:
-            said = self._topic_terms[item] | self._answer_terms.get(item, frozenset())
-        else:
-            said = self._passages.terms_of(item)
+        said = self._said_by(item)
         reach = self._reach.get(item, {})
         if not said or not all(reach.get(kind) for kind in wants):
             return False

@@ -29,7 +29,7 @@ TUNING_FLOOR = {"top1": 0.915, "rejection": 0.935}
 # in Albertslund (20/29). Found by totals only, commit by commit; its items were not read. The rules were kept:
 # on the 865 tuning questions no topic answers they give 109 right, 2 out of scope and 20 wrong answers against
 # 95, 3 and 21, and +2 to +4 top-1 on every tuning batch (docs/matching.md). One question here is 13-14 points.
-HELD_BACK_B_FLOOR = {"top1": 0.62, "rejection": 0.70, "false_alarms": 2}
+HELD_BACK_B_FLOOR = {"top1": 0.62, "rejection": 0.70, "acute": 1.0, "false_alarms": 2}
 
 
 @pytest.mark.parametrize("plan", shipped_plans())
@@ -52,35 +52,27 @@ async def test_held_back_part_keeps_full_acute_recall_and_does_not_regress(plan)
     assert score.names_other == 0
 
 
-@pytest.mark.parametrize("plan", shipped_plans())
-async def test_batch_b_held_back_part_keeps_full_acute_recall_and_does_not_regress(plan):
-    score = await evaluate(plan, items_for(plan, load_part("held-back-b")), keep_failures=False)
-    assert score.acute_first == score.acute
-    assert score.false_alarms <= HELD_BACK_B_FLOOR["false_alarms"]
-    assert score.right / score.in_scope >= HELD_BACK_B_FLOOR["top1"]
-    assert score.rejected / score.oos >= HELD_BACK_B_FLOOR["rejection"]
-    assert score.names_other == 0
-
-
 # Batch C's sealed quarter, measured after batch C's tuning quarters were mended (totals only): top-1 60.7 % /
 # 51.9 %, rejection 85.7 % / 80 %, acute recall 2/3 / 3/3, no false alarm. The acute question Albertslund misses
 # there is not read, so not mended: this guard holds the rest and fails if acute recall drops further.
 HELD_BACK_C_FLOOR = {"top1": 0.50, "rejection": 0.75, "acute": 0.66, "false_alarms": 1}
 # Batch D (acute danger in new words): its tuning quarter keeps full acute recall with at most three false alarms
 # (past violence "sidste år", a question about what "akut fare" means, and "hvad hvis jeg ikke ved, om det er
-# akut?": not knowing gets the acute card by design, tests/test_answer_decisions.py); its sealed quarter stood at acute recall
-# 75 % / 80 % and 4 false alarms before and after the mending - the word lists did not carry over (docs/evaluation.md).
+# akut?": not knowing gets the acute card by design, tests/test_answer_decisions.py); its sealed quarter stood at
+# acute recall 75 % / 80 % and 4 false alarms before and after the mending - the word lists did not carry over
+# (docs/evaluation.md).
 ACUTE_D_FALSE_ALARMS = 3
 HELD_BACK_D_FLOOR = {"acute": 0.74, "false_alarms": 4}
 
 
 @pytest.mark.parametrize("plan", shipped_plans())
-async def test_batch_c_held_back_part_does_not_regress(plan):
-    score = await evaluate(plan, items_for(plan, load_part("held-back-c")), keep_failures=False)
-    assert score.acute_first / score.acute >= HELD_BACK_C_FLOOR["acute"]
-    assert score.false_alarms <= HELD_BACK_C_FLOOR["false_alarms"]
-    assert score.right / score.in_scope >= HELD_BACK_C_FLOOR["top1"]
-    assert score.rejected / score.oos >= HELD_BACK_C_FLOOR["rejection"]
+@pytest.mark.parametrize("part,floor", [("held-back-b", HELD_BACK_B_FLOOR), ("held-back-c", HELD_BACK_C_FLOOR)])
+async def test_sealed_quarters_of_fresh_batches_do_not_regress(plan, part, floor):
+    score = await evaluate(plan, items_for(plan, load_part(part)), keep_failures=False)
+    assert score.acute_first / score.acute >= floor["acute"]
+    assert score.false_alarms <= floor["false_alarms"]
+    assert score.right / score.in_scope >= floor["top1"]
+    assert score.rejected / score.oos >= floor["rejection"]
     assert score.names_other == 0
 
 
