@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PLAN   ?= holstebro
 export PLAN
 
-.PHONY: run serve test check bench eval flows import package clean help
+.PHONY: run serve test check bench eval acute-model flows import package clean help
 
 help:
 	@echo "make run    - start the bot on \$$PORT (default 3978); local mode also starts the Agents Playground"
@@ -18,6 +18,7 @@ help:
 	@echo "make import FILE=<plan.pdf or .txt> OUT=knowledge/<name>/ - the plan's text as passages, draft contacts"
 	@echo "make eval   - answer quality on the evaluation set (tests/eval), per plan and part"
 	@echo "make bench  - benchmarks"
+	@echo "make acute-model - retrain the learned acute reading (knowledge/national/acute-model.json) on tests/eval"
 	@echo "make package MicrosoftAppId=<id> MUNICIPALITY=... WEBSITE_URL=... PRIVACY_URL=... TERMS_URL=..."
 	@echo "             - build the Teams app package in deployment/build/ (docs/deploy.md)"
 
@@ -60,6 +61,9 @@ import: $(STAMP)
 
 eval: $(STAMP)
 	$(PY) -m benchmarks.evaluate
+
+acute-model: $(STAMP)
+	$(PY) -m benchmarks.train_acute
 
 bench: $(STAMP)
 	$(PY) -m benchmarks

@@ -22,11 +22,14 @@ from aiohttp.test_utils import TestClient, TestServer
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "tests" / "eval"
 # The held-back parts are never tuned on and their items never printed: the first one split off the whole set
-# before any tuning, the others a quarter of fresh batches B, C and D (tests/eval/heldback-*.yaml). Batch D (acute
-# danger in new words) keeps its tuning quarter apart: acute-d.yaml.
+# before any tuning, the others a quarter of fresh batches B to F (tests/eval/heldback-*.yaml). Batches D and E
+# (acute danger in new words) keep their tuning quarters apart (acute-d.yaml, acute-e.yaml), and so does batch F
+# (follow-up pairs: followups-f.yaml).
 PARTS = {"tuning": ("examples.yaml", "tuning.yaml"), "held-back": ("heldback.yaml",),
          "held-back-b": ("heldback-b.yaml",), "held-back-c": ("heldback-c.yaml",),
-         "acute-d": ("acute-d.yaml",), "held-back-d": ("heldback-d.yaml",)}
+         "acute-d": ("acute-d.yaml",), "held-back-d": ("heldback-d.yaml",),
+         "acute-e": ("acute-e.yaml",), "held-back-e": ("heldback-e.yaml",),
+         "followups-f": ("followups-f.yaml",), "held-back-f": ("heldback-f.yaml",)}
 NO_ANSWER_PHRASES = ("ikke sikker", "kan ikke finde", "fandt ikke", "forstår ikke")
 
 
@@ -267,8 +270,10 @@ def print_first_time() -> None:
         for plan in ("albertslund", "holstebro"):
             f = batch.get(plan)
             if f:
-                line = (f"    {plan:12} top-1 {f['top1']:.1%}   situations {f['situations']:.1%}   out-of-scope "
-                        f"rejection {f['rejection']:.1%}   acute recall {f['acute']:.0%}")
+                line = f"    {plan:12}"
+                if "top1" in f:
+                    line += (f" top-1 {f['top1']:.1%}   situations {f['situations']:.1%}   out-of-scope "
+                             f"rejection {f['rejection']:.1%}   acute recall {f['acute']:.1%}")
                 if "follow_ups" in f:
                     line += f"   follow-ups right {f['follow_ups']:.1%}, confidently wrong {f['wrong']:.1%}"
                 if "false_alarms" in f:

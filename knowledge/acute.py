@@ -1,14 +1,17 @@
 """Acute danger, found before anything else and apart from the topics.
 
 A message is acute when it holds one of the plan's acute phrases ("truet på livet"), or one word from every group
-of a combination ("en udrejse" + "i morgen"), unless it opens like a question about the subject ("hvad er tegn på
-...", "må vi ..."): then only a phrase counts. Idioms that only look like danger ("slå hånden af", "ikke akut") are
-left out before, by the matcher's word analysis. Everything is in acute.yaml; this stage only reads it.
+of a combination ("en udrejse" + "i morgen"), or when it reads like the acute messages the learned reading was
+trained on (knowledge/acute_model.py); unless it opens like a question about the subject ("hvad er tegn på ...",
+"må vi ..."): then only a phrase counts. Idioms that only look like danger ("slå hånden af", "ikke akut") are
+left out of the word lists' reading before, by the matcher's word analysis. The lists are in acute.yaml and the
+model in acute-model.json; this stage only reads them.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 
+from .acute_model import AcuteModel
 from .model import AcuteSignals
 from .text import words
 
@@ -78,7 +81,8 @@ class AcuteDetector:
     """Whether a message signals acute danger, by the plan's acute.yaml. It registers its phrases in the shared
     phrase index, so one pass over a message finds acute phrases and situation signals together."""
 
-    def __init__(self, signals: AcuteSignals, index: PhraseIndex):
+    def __init__(self, signals: AcuteSignals, index: PhraseIndex, model: AcuteModel | None = None):
+        self._model = model
         self._phrases = frozenset(index.add(p) for p in phrases(signals.phrases))
         self._combinations = tuple(tuple(frozenset(index.add(p) for p in phrases(group)) for group in combo)
                                    for combo in signals.resolved_combinations())
@@ -88,7 +92,12 @@ class AcuteDetector:
         """Whether the message opens like a question about the subject ("hvad er tegn på ...")."""
         return any(tuple(message[:len(opener)]) == opener for opener in self._plain_openers)
 
-    def detect(self, present: frozenset[int], plain_question: bool) -> bool:
-        """An acute phrase among the phrases found, or (unless a plain question) a whole combination."""
-        return bool(present & self._phrases) or not plain_question and any(
-            all(present & group for group in combo) for combo in self._combinations)
+    def detect(self, present: frozenset[int], plain_question: bool, message: list[str] = ()) -> bool:
+        """An acute phrase among the phrases found, or (unless a plain question) a whole combination or the
+        learned reading of the message's words (none given: the word lists decide alone)."""
+        if present & self._phrases:
+            return True
+        if plain_question:
+            return False
+        return any(all(present & group for group in combo) for combo in self._combinations) or (
+            self._model is not None and bool(message) and self._model.is_acute(list(message)))

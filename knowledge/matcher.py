@@ -40,6 +40,7 @@ from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
 from .model import Knowledge
+from . import acute_model
 from .acute import AcuteDetector, PhraseIndex, phrases
 from .english import EnglishReader
 from .passages import PassageHit, PassageIndex, decide as passage_answers
@@ -344,7 +345,7 @@ class Matcher:
                                      *self._contact_words])
         # One phrase index finds acute danger (its own stage, knowledge/acute.py) and situation signals at once.
         index = self._phrase_index = PhraseIndex()
-        self._acute = AcuteDetector(acute, index)
+        self._acute = AcuteDetector(acute, index, acute_model.shipped())
         self._signal_ids = {
             t: tuple(frozenset(index.add(p) for p in phrases(group)) for group in r.topic.signals)
             for t, r in knowledge.topics.items() if r.topic.signals}
@@ -585,10 +586,22 @@ class Matcher:
         if audience == "child":  # "Fatima fra 7.b": a pupil is a child, whatever else the message says
             signal_words += (AUDIENCE_WORDS["child"],)
         # The words as typed count too: a typo fix towards a plan word must never hide an acute word ("kvæler").
-        present = self._phrase_index.find(signal_words) | self._phrase_index.find(
-            tuple(drop_phrases(message, self._idioms)))
+        spoken = self._without_idioms(message)
+        present = self._phrase_index.find(signal_words) | self._phrase_index.find(tuple(spoken))
         plain = self._acute.is_plain_question(message)
-        return message, audience, present, plain, self._acute.detect(present, plain)
+        # The learned reading defers to a message that says danger is not there ("hun er ikke i fare lige nu") or
+        # uses an idiom that only looks like danger: there the word lists decide alone.
+        learned = spoken if len(spoken) == len(message) else []
+        return message, audience, present, plain, self._acute.detect(present, plain, learned)
+
+    def _without_idioms(self, message: list[str]) -> list[str]:
+        """The words the acute stage reads: idioms and danger said not to be there left out ("ikke i fare")."""
+        return drop_phrases(message, self._idioms)
+
+    def acute_reading(self, text: str) -> list[str]:
+        """A message's words as the learned acute reading sees them (English read as Danish, idioms left out):
+        the same for training (benchmarks/train_acute.py) as for the bot."""
+        return self._without_idioms(self._english.read(words(text)))
 
     def is_acute(self, text: str) -> bool:
         """Whether a message signals acute danger (the acute stage of `match`, without ranking the topics)."""

@@ -1,0 +1,94 @@
+"""A second reading of acute danger, learned from labelled staff messages, beside acute.yaml's word lists.
+
+The word lists catch danger in the words somebody listed. Told in other words ("han sagde hun ville fortryde det,
+og han henter hende efter skole"), a message can still read like the acute messages it was trained on. The
+model is logistic regression over TF-IDF character 3-5-grams and word 1-2-grams (scikit-learn, trained by
+`make acute-model` from the evaluation set's tuning parts only: benchmarks/train_acute.py). It is shipped as data,
+knowledge/national/acute-model.json, and read here in plain Python: scikit-learn is not needed to run the bot.
+
+It only ever adds an alarm, and only to a told situation of at least MIN_WORDS words: a short message ("og hvis
+hun er 16?", "sne i morgen") holds too little for it, and is read by the word lists alone. The threshold is where
+1 % of the training messages that are not acute would have raised one, judged on folds the model did not see.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+MODEL_FILE = Path(__file__).resolve().parent / "national" / "acute-model.json"
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+MIN_WORDS = 8  # 13 % of the acute training messages are shorter; the word lists catch every one of them
+
+
+def char_ngrams(text: str, low: int, high: int) -> list[str]:
+    """Character n-grams inside word boundaries, padded with a space, as scikit-learn's "char_wb" makes them."""
+    grams = []
+    for word in text.split():
+        word = f" {word} "
+        for n in range(low, high + 1):
+            offset = 0
+            grams.append(word[offset:offset + n])
+            while offset + n < len(word):
+                offset += 1
+                grams.append(word[offset:offset + n])
+            if offset == 0:  # a word shorter than n counts once
+                break
+    return grams
+
+
+def word_ngrams(text: str, low: int, high: int) -> list[str]:
+    tokens = _TOKEN.findall(text)
+    return [" ".join(tokens[i:i + n]) for n in range(low, high + 1) for i in range(len(tokens) - n + 1)]
+
+
+@dataclass(frozen=True)
+class _Features:
+    """One TF-IDF vectoriser: per n-gram its idf and the model's weight (sublinear tf, l2 norm)."""
+    analyzer: str
+    low: int
+    high: int
+    terms: dict[str, tuple[float, float]]
+
+    def score(self, text: str) -> float:
+        grams = (char_ngrams if self.analyzer == "char_wb" else word_ngrams)(text, self.low, self.high)
+        counts: dict[str, int] = {}
+        for gram in grams:
+            if gram in self.terms:
+                counts[gram] = counts.get(gram, 0) + 1
+        values = {g: (1 + math.log(c)) * self.terms[g][0] for g, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in values.values()))
+        return sum(v * self.terms[g][1] for g, v in values.items()) / norm if norm else 0.0
+
+
+class AcuteModel:
+    """The learned reading: `probability(words)` of a message's words, as knowledge.text.words gives them."""
+
+    def __init__(self, data: dict):
+        self.threshold: float = data["threshold"]
+        self.trained_on: str = data["trained_on"]
+        self._intercept: float = data["intercept"]
+        self._features = tuple(_Features(f["analyzer"], f["ngram_range"][0], f["ngram_range"][1],
+                                         {t: (v[0], v[1]) for t, v in f["terms"].items()})
+                               for f in data["features"])
+
+    @classmethod
+    def from_file(cls, path: Path = MODEL_FILE) -> "AcuteModel":
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    def probability(self, message: list[str]) -> float:
+        text = " ".join(message)
+        z = self._intercept + sum(f.score(text) for f in self._features)
+        return 1 / (1 + math.exp(-z))
+
+    def is_acute(self, message: list[str]) -> bool:
+        return len(message) >= MIN_WORDS and self.probability(message) >= self.threshold
+
+
+@lru_cache(maxsize=1)
+def shipped() -> AcuteModel:
+    """The model shipped with the national layer (read once per process)."""
+    return AcuteModel.from_file()

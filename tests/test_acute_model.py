@@ -1,0 +1,106 @@
+"""The learned reading of acute danger (knowledge/acute_model.py) beside acute.yaml's word lists."""
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.train_acute import fingerprint, fit, training_set
+from knowledge import load_plan
+from knowledge.acute import AcuteDetector, PhraseIndex
+from knowledge.acute_model import AcuteModel, char_ngrams, shipped
+from knowledge.matcher import Matcher
+from knowledge.text import words
+
+
+@pytest.fixture(scope="module")
+def data():
+    return training_set()
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return Matcher(load_plan("holstebro"))
+
+
+def test_the_shipped_model_is_trained_on_the_current_tuning_parts(data):
+    # Items added to or relabelled in the tuning parts need `make acute-model`, or the bot reads an older lesson.
+    assert shipped().trained_on == fingerprint(*data), "out of date: run make acute-model"
+
+
+def test_reading_the_shipped_model_in_plain_python_gives_scikit_learns_probabilities(data):
+    texts = data[0]
+    model = fit(*data)
+    sample = texts[::37]
+    expected = model.predict_proba(sample)[:, 1]
+    got = [shipped().probability(t.split()) for t in sample]
+    assert max(abs(e - g) for e, g in zip(expected, got)) < 1e-3
+    assert any(p >= shipped().threshold for p in got) and any(p < shipped().threshold for p in got)
+
+
+def test_character_ngrams_stay_inside_words_as_scikit_learn_makes_them():
+    assert char_ngrams("ni kniv", 3, 4) == [" ni", "ni ", " ni ", " kn", "kni", "niv", "iv ", " kni", "kniv", "niv "]
+
+
+class _Always(AcuteModel):
+    def __init__(self):  # a model that finds every message acute
+        self.threshold = 0.5
+
+    def probability(self, message):
+        return 1.0
+
+
+def test_a_stand_in_model_that_finds_everything_acute_still_obeys_the_length_rule():
+    assert _Always().is_acute(words("hun er bange for sin bror, når hun kommer hjem"))
+
+
+def _detector(model):
+    signals = load_plan("holstebro").acute
+    return AcuteDetector(signals, PhraseIndex(), model)
+
+
+def test_the_model_never_raises_an_alarm_on_a_plain_question_about_the_subject():
+    detector = _detector(_Always())
+    question = words("hvad er tegn på æresrelateret vold")
+    assert detector.is_plain_question(question)
+    assert not detector.detect(frozenset(), True, question)
+    assert detector.detect(frozenset(), False, words("hun er bange for sin bror, når hun kommer hjem"))
+
+
+def test_a_short_message_is_read_by_the_word_lists_alone():
+    # "og hvis hun er 16?" after an answer is a follow-up, not a told situation
+    detector = _detector(_Always())
+    assert not detector.detect(frozenset(), False, words("og hvis hun er 16"))
+
+
+def test_without_a_model_only_the_word_lists_decide():
+    assert not _detector(None).detect(frozenset(), False, words("hun er bange for sin bror, når hun kommer hjem"))
+
+
+def test_a_message_that_says_danger_is_not_there_is_left_to_the_word_lists(matcher):
+    # The model alone reads "fare" and "lige nu" as danger (p 0.99); said not to be there, only the lists decide.
+    message = ("Min elev siger at hendes bror holder øje med hende hele tiden og hun er bange for ham, "
+               "men hun er ikke i fare lige nu")
+    assert shipped().probability(words(message)) > shipped().threshold
+    assert not matcher.is_acute(message)
+
+
+@pytest.mark.parametrize("message", [
+    # danger told in words no acute list has: a veiled threat and being fetched after school, a weapon by what it is
+    "Han har sagt til hende, at hun vil fortryde det, og han henter hende efter skole",
+    "min elev er bange for sin far, han har en hammer",
+])
+def test_danger_told_in_words_no_list_has_is_read_as_acute(matcher, message):
+    signals = load_plan("holstebro").acute
+    lists_only = AcuteDetector(signals, index := PhraseIndex())
+    read = matcher.acute_reading(message)
+    assert not lists_only.detect(index.find(tuple(read)), lists_only.is_plain_question(read))
+    assert matcher.is_acute(message)
+
+
+@pytest.mark.parametrize("message", [
+    "Hvornår skal jeg lave en underretning?",
+    "Hvem kan jeg ringe til for sparring om en bekymring?",
+    "Hvad er forskellen på æresrelaterede konflikter og negativ social kontrol?",
+    "Hvordan booker jeg et mødelokale til vidensteamet?",
+])
+def test_ordinary_questions_raise_no_alarm(matcher, message):
+    assert not matcher.is_acute(message)
