@@ -1,6 +1,6 @@
 """`make eval`: how well the bot answers the project's evaluation set, through the bot's own HTTP path.
 
-Per plan and per part (tuning / held-back / held-back-b / held-back-c / acute-d / held-back-d) it prints top-1 accuracy (in-scope
+Per plan and per part (tuning, held-back, and the parts of fresh batches B-F) it prints top-1 accuracy (in-scope
 questions answered right by questions.yaml's rule), out-of-scope rejection (the reply says it has no confident answer)
 and acute recall (the acute card comes first). Held-back failures are never printed: tune on the
 tuning part only (`--failures` lists those). `--questions FILE` scores a file of your own in the same

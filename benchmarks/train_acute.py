@@ -1,7 +1,7 @@
 """`make acute-model`: train the learned reading of acute danger (knowledge/acute_model.py) and write
 knowledge/national/acute-model.json.
 
-It learns from the evaluation set's tuning parts only (tests/eval examples.yaml, tuning.yaml, acute-d.yaml): an
+It learns from the evaluation set's tuning parts only (tests/eval examples.yaml, tuning.yaml, acute-d.yaml, acute-e.yaml): an
 item of kind "acute" is acute, every other question is not (follow-ups are left out, since they are read after
 another message). The held-back parts are never read. The threshold is where 1 % of the messages that are not
 acute would raise an alarm, on five folds the model did not see. Needs scikit-learn (a dev dependency).
@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-TRAINING_PARTS = ("examples.yaml", "tuning.yaml", "acute-d.yaml")
+TRAINING_PARTS = ("examples.yaml", "tuning.yaml", "acute-d.yaml", "acute-e.yaml")
 NOT_TRAINED_ON = ("followup", "followup-oos")
 FALSE_ALARM_RATE = 0.01
 FEATURES = (("char_wb", (3, 5)), ("word", (1, 2)))

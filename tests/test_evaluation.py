@@ -23,8 +23,8 @@ HELD_BACK_FLOOR = {"top1": 0.95, "rejection": 0.95}
 # 58-62 % top-1): top-1 93.5 % / 92.0 % and rejection 95.1 % / 94.3 % (Albertslund / Holstebro), so the floors are
 # 91.5 % and 93.5 %.
 TUNING_FLOOR = {"top1": 0.915, "rejection": 0.935}
-# The learned acute reading (knowledge/acute_model.py) raises one alarm here in each plan, on a question it reads
-# as a told situation: "hvor kan unge der er flygtet fra familien bo" (the acute card, with the answer a button).
+# The learned acute reading (knowledge/acute_model.py) raised one alarm here in each plan when it was trained
+# without batch E ("hvor kan unge der er flygtet fra familien bo"), none since: at most one.
 TUNING_FALSE_ALARMS = 1
 # Batch B's sealed quarter, measured after batch B's tuning part was mended: top-1 62.1 % / 68.2 %, rejection
 # 85.7 % / 87.5 %, false alarms 1 / 2 (its items are never read, so they are not mended either). Floors just under.
@@ -59,14 +59,26 @@ async def test_held_back_part_keeps_full_acute_recall_and_does_not_regress(plan)
 # Batch C's sealed quarter, measured after batch C's tuning quarters were mended (totals only): top-1 60.7 % /
 # 51.9 %, rejection 85.7 % / 80 %, acute recall 2/3 / 3/3, no false alarm. The acute question Albertslund misses
 # there is not read, so not mended: this guard holds the rest and fails if acute recall drops further.
-HELD_BACK_C_FLOOR = {"top1": 0.50, "rejection": 0.75, "acute": 0.66, "false_alarms": 1}
+# The learned acute reading catches it (3/3 in both plans since 2026-12-01, session three).
+HELD_BACK_C_FLOOR = {"top1": 0.50, "rejection": 0.75, "acute": 1.0, "false_alarms": 1}
 # Batch D (acute danger in new words): its tuning quarter keeps full acute recall with at most three false alarms
 # (past violence "sidste år", a question about what "akut fare" means, and "hvad hvis jeg ikke ved, om det er
 # akut?": not knowing gets the acute card by design, tests/test_answer_decisions.py); its sealed quarter stood at
 # acute recall 75 % / 80 % and 4 false alarms before and after the mending - the word lists did not carry over
 # (docs/evaluation.md).
+# With the learned acute reading beside the lists, the sealed quarter stands at 87.5 % / 86.7 % (14/16, 13/15).
 ACUTE_D_FALSE_ALARMS = 3
-HELD_BACK_D_FLOOR = {"acute": 0.74, "false_alarms": 4}
+HELD_BACK_D_FLOOR = {"acute": 0.85, "false_alarms": 4}
+# Batch E (acute danger in staff's everyday words), measured first at c18682b with the word lists alone: acute
+# recall 48.5 % / 47.1 %. The learned reading, trained without it, took the whole batch to 86.8 % / 86.8 %; its
+# tuning quarter (acute-e.yaml) is now trained on (100 %, with 10 / 11 false alarms, nearly all from the word
+# lists), and its sealed quarter stands at 76.5 % / 70.6 % (13/17, 12/17) with 2 false alarms.
+ACUTE_E_FALSE_ALARMS = 11
+HELD_BACK_E_FLOOR = {"acute": 0.70, "false_alarms": 2}
+# Batch F (follow-up pairs), measured first at c18682b: right 66.2 % / 60.8 %, confidently wrong 18.9 % / 20.3 %.
+# Not mended yet: these floors hold what it is (tuning quarter 63.0 % right and 20.4 % wrong in both plans; sealed
+# quarter 75 % / 55 % right, 15 % / 20 % wrong).
+FOLLOW_UP_FLOORS = {"followups-f": {"right": 0.62, "wrong": 0.21}, "held-back-f": {"right": 0.55, "wrong": 0.20}}
 
 
 @pytest.mark.parametrize("plan", shipped_plans())
@@ -92,3 +104,26 @@ async def test_batch_d_held_back_part_does_not_regress(plan):
     score = await evaluate(plan, items_for(plan, load_part("held-back-d")), keep_failures=False)
     assert score.acute_first / score.acute >= HELD_BACK_D_FLOOR["acute"]
     assert score.false_alarms <= HELD_BACK_D_FLOOR["false_alarms"]
+
+
+@pytest.mark.parametrize("plan", shipped_plans())
+async def test_acute_danger_in_staffs_everyday_words_gets_the_acute_card_first(plan):
+    score = await evaluate(plan, items_for(plan, load_part("acute-e")), keep_failures=False)
+    assert score.acute_first == score.acute
+    assert score.false_alarms <= ACUTE_E_FALSE_ALARMS
+
+
+@pytest.mark.parametrize("plan", shipped_plans())
+async def test_batch_e_held_back_part_does_not_regress(plan):
+    score = await evaluate(plan, items_for(plan, load_part("held-back-e")), keep_failures=False)
+    assert score.acute_first / score.acute >= HELD_BACK_E_FLOOR["acute"]
+    assert score.false_alarms <= HELD_BACK_E_FLOOR["false_alarms"]
+
+
+@pytest.mark.parametrize("plan", shipped_plans())
+@pytest.mark.parametrize("part", sorted(FOLLOW_UP_FLOORS))
+async def test_follow_up_pairs_of_batch_f_do_not_regress(plan, part):
+    score = await evaluate(plan, items_for(plan, load_part(part)), keep_failures=False)
+    assert score.follow_ups_right / score.follow_ups >= FOLLOW_UP_FLOORS[part]["right"]
+    assert score.follow_ups_wrong / score.follow_ups <= FOLLOW_UP_FLOORS[part]["wrong"]
+    assert score.names_other == 0
