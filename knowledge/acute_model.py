@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,20 +44,25 @@ def word_ngrams(text: str, low: int, high: int) -> list[str]:
     return [" ".join(tokens[i:i + n]) for n in range(low, high + 1) for i in range(len(tokens) - n + 1)]
 
 
-@dataclass(frozen=True)
 class _Features:
     """One TF-IDF vectoriser: per n-gram its idf and the model's weight (sublinear tf, l2 norm)."""
-    analyzer: str
-    low: int
-    high: int
-    terms: dict[str, tuple[float, float]]
+
+    def __init__(self, analyzer: str, low: int, high: int, terms: dict[str, tuple[float, float]]):
+        self.analyzer, self.low, self.high, self.terms = analyzer, low, high, terms
+        # A word's character n-grams that the model knows, once per word (words repeat from message to message).
+        self._known_grams = lru_cache(maxsize=20000)(self._word_grams)
+
+    def _word_grams(self, word: str) -> tuple[str, ...]:
+        return tuple(g for g in char_ngrams(word, self.low, self.high) if g in self.terms)
 
     def score(self, text: str) -> float:
-        grams = (char_ngrams if self.analyzer == "char_wb" else word_ngrams)(text, self.low, self.high)
+        if self.analyzer == "char_wb":
+            grams = [g for word in text.split() for g in self._known_grams(word)]
+        else:
+            grams = [g for g in word_ngrams(text, self.low, self.high) if g in self.terms]
         counts: dict[str, int] = {}
         for gram in grams:
-            if gram in self.terms:
-                counts[gram] = counts.get(gram, 0) + 1
+            counts[gram] = counts.get(gram, 0) + 1
         values = {g: (1 + math.log(c)) * self.terms[g][0] for g, c in counts.items()}
         norm = math.sqrt(sum(v * v for v in values.values()))
         return sum(v * self.terms[g][1] for g, v in values.items()) / norm if norm else 0.0
