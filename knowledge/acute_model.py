@@ -81,7 +81,11 @@ class AcuteModel:
 
     @classmethod
     def from_file(cls, path: Path = MODEL_FILE) -> "AcuteModel":
-        return cls(json.loads(path.read_text(encoding="utf-8")))
+        try:
+            return cls(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
+            raise ValueError(f"{path}: the learned acute reading cannot be read ({error}); it ships with the "
+                             f"code: restore it from git or run make acute-model") from error
 
     def probability(self, message: list[str]) -> float:
         text = " ".join(message)

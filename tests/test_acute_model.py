@@ -104,3 +104,11 @@ def test_danger_told_in_words_no_list_has_is_read_as_acute(matcher, message):
 ])
 def test_ordinary_questions_raise_no_alarm(matcher, message):
     assert not matcher.is_acute(message)
+
+
+@pytest.mark.parametrize("content", ["", "{}", '{"threshold": 0.5}', "not json"])
+def test_a_broken_model_file_says_what_to_do(tmp_path, content):
+    path = tmp_path / "acute-model.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match="make acute-model"):
+        AcuteModel.from_file(path)
