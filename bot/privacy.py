@@ -36,6 +36,10 @@ MIN_NAME_FREQUENCY = 4
 # word is everyday Danish or a month ("peter" 5.1 but "maj", "august", "bror"): it needs the context of a name.
 RARE_WORD_ZIPF = 3.6
 EVERYDAY_ZIPF = 5.0
+# A word this common in English, and commoner there than in Danish by the margin, is an English word in an
+# English message ("tea", "class", "Germany"), not a name, unless a cue says so ("Tea fra 7.b").
+ENGLISH_EVERYDAY_ZIPF = 4.5
+ENGLISH_MARGIN = 1.0
 # In between, a capital letter says "name" only inside a sentence, except for the words most often names: at the
 # start of one "Ali" (4.2), "Sara" (4.5) count, but not "Lykke", "Rose" or "Line" (4.6-4.7).
 SENTENCE_START_ZIPF = 4.5
@@ -146,6 +150,9 @@ class PersonalDataGuard:
                 and self._names.get(folded[:-1], 0)):
             frequency, word = self._names[folded[:-1]], word[:-1]  # "Fatimas far"
         zipf = zipf_frequency(word.lower(), "da")
+        english = zipf_frequency(word.lower(), "en")
+        if english >= ENGLISH_EVERYDAY_ZIPF and english - zipf >= ENGLISH_MARGIN:
+            return cue
         if frequency >= MIN_NAME_FREQUENCY:
             if zipf >= EVERYDAY_ZIPF:
                 return cue

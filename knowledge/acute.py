@@ -10,6 +10,7 @@ model in acute-model.json; this stage only reads them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from .acute_model import AcuteModel
 from .model import AcuteSignals
@@ -92,12 +93,12 @@ class AcuteDetector:
         """Whether the message opens like a question about the subject ("hvad er tegn på ...")."""
         return any(tuple(message[:len(opener)]) == opener for opener in self._plain_openers)
 
-    def detect(self, present: frozenset[int], plain_question: bool, message: list[str] = ()) -> bool:
-        """An acute phrase among the phrases found, or (unless a plain question) a whole combination or the
-        learned reading of the message's words (none given: the word lists decide alone)."""
+    def detect(self, present: frozenset[int], plain_question: bool, learned: Sequence[str] | None = None) -> bool:
+        """An acute phrase among the phrases found, or (unless a plain question) a whole combination, or the
+        learned reading of the words given to it (None: the word lists decide alone)."""
         if present & self._phrases:
             return True
         if plain_question:
             return False
         return any(all(present & group for group in combo) for combo in self._combinations) or (
-            self._model is not None and bool(message) and self._model.is_acute(list(message)))
+            self._model is not None and learned is not None and self._model.is_acute(learned))

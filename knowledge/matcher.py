@@ -44,7 +44,7 @@ from . import acute_model
 from .acute import AcuteDetector, PhraseIndex, phrases
 from .english import EnglishReader
 from .passages import PassageHit, PassageIndex, decide as passage_answers
-from .text import drop_phrases, phrase_table, stem, stems, unfold, words
+from .text import last_phrase_end, drop_phrases, phrase_table, stem, stems, unfold, words
 
 FLOW_PREFIX = "flow:"         # candidates that start a guided flow
 FLOW_PRIORITY = 2
@@ -231,7 +231,10 @@ class Matcher:
                                       if len(w) >= MIN_TYPO_LEN)
         self._fillers = phrase_table(knowledge.fillers)
         self._english = EnglishReader(knowledge.english)
-        self._idioms = phrase_table(knowledge.acute.idioms)
+        acute_signals = knowledge.acute
+        self._idioms = phrase_table((*acute_signals.idioms, *acute_signals.absent, *acute_signals.asked_about))
+        self._absent = phrase_table(acute_signals.absent)
+        self._asked_about = phrase_table(acute_signals.asked_about)
         self._synonyms = self._build_synonyms(knowledge.synonyms)
         self._max_phrase = max((len(p) for p in self._synonyms), default=1)
         self._synonym_stems = frozenset(s for p in self._synonyms for s in p)
@@ -586,22 +589,24 @@ class Matcher:
         if audience == "child":  # "Fatima fra 7.b": a pupil is a child, whatever else the message says
             signal_words += (AUDIENCE_WORDS["child"],)
         # The words as typed count too: a typo fix towards a plan word must never hide an acute word ("kvæler").
-        spoken = self._without_idioms(message)
+        spoken = drop_phrases(message, self._idioms)
         present = self._phrase_index.find(signal_words) | self._phrase_index.find(tuple(spoken))
         plain = self._acute.is_plain_question(message)
-        # The learned reading defers to a message that says danger is not there ("hun er ikke i fare lige nu") or
-        # uses an idiom that only looks like danger: there the word lists decide alone.
-        learned = spoken if len(spoken) == len(message) else []
-        return message, audience, present, plain, self._acute.detect(present, plain, learned)
+        return message, audience, present, plain, self._acute.detect(present, plain, self._learned_reading(message))
 
-    def _without_idioms(self, message: list[str]) -> list[str]:
-        """The words the acute stage reads: idioms and danger said not to be there left out ("ikke i fare")."""
-        return drop_phrases(message, self._idioms)
+    def _learned_reading(self, message: list[str]) -> tuple[str, ...] | None:
+        """The words the learned acute reading reads: what follows the last "danger is not there" ("hun er ikke i
+        fare lige nu, men i aften ..." from "men"), idioms left out; None for a general question about what is
+        acute ("er det akut, hvis ..."), which the word lists decide alone."""
+        if len(drop_phrases(message, self._asked_about)) < len(message):
+            return None
+        start = last_phrase_end(message, self._absent)
+        return tuple(drop_phrases(message[start:], self._idioms))
 
-    def acute_reading(self, text: str) -> list[str]:
-        """A message's words as the learned acute reading sees them (English read as Danish, idioms left out):
-        the same for training (benchmarks/train_acute.py) as for the bot."""
-        return self._without_idioms(self._english.read(words(text)))
+    def acute_reading(self, text: str) -> tuple[str, ...] | None:
+        """A message's words as the learned acute reading sees them (English read as Danish): the same for
+        training (benchmarks/train_acute.py) as for the bot."""
+        return self._learned_reading(self._english.read(words(text)))
 
     def is_acute(self, text: str) -> bool:
         """Whether a message signals acute danger (the acute stage of `match`, without ranking the topics)."""

@@ -223,6 +223,13 @@ class AcuteSignals(_Frozen):
     plain_question_openers: tuple[ShortText, ...] = ()
     # Idioms that only look like danger ("slå hånden af": disown): left out before the rest is matched.
     idioms: tuple[ShortText, ...] = ()
+    # Danger said to be absent ("ikke i fare lige nu", "ingen trusler"), left out like idioms. The learned reading
+    # (knowledge/acute_model.py) reads only what follows the last of them: "hun er ikke i fare lige nu, men i
+    # aften kommer broren med en hammer" is read from "men".
+    absent: tuple[ShortText, ...] = ()
+    # A general question about what is acute ("er det akut, hvis …"), left out like idioms: the learned reading
+    # leaves such a message to the word lists, since what follows is a case imagined, not told.
+    asked_about: tuple[ShortText, ...] = ()
     # Named word lists that combinations refer to as "@name" (e.g. "@soon": "i morgen", "på fredag", ...).
     words: dict[Key, tuple[Keyword, ...]] = {}
     # Or one word from every group of a combination (e.g. a departure + "i morgen"). A group is a list of

@@ -82,6 +82,20 @@ def drop_phrases(surface: list[str], table: dict[str, list[tuple[str, ...]]]) ->
     return out
 
 
+def last_phrase_end(surface: list[str], table: dict[str, list[tuple[str, ...]]]) -> int:
+    """The position just after the last phrase of the table in the words (0 when there is none)."""
+    end = i = 0
+    while i < len(surface):
+        for phrase in table.get(surface[i], ()):
+            if tuple(surface[i:i + len(phrase)]) == phrase:
+                i += len(phrase)
+                end = i
+                break
+        else:
+            i += 1
+    return end
+
+
 def stems(text: str) -> tuple[str, ...]:
     """The stems of a text's words: how a synonym phrase is compared."""
     return tuple(stem(w) for w in words(text))

@@ -50,6 +50,7 @@ class _Always(AcuteModel):
 
 def test_a_stand_in_model_that_finds_everything_acute_still_obeys_the_length_rule():
     assert _Always().is_acute(words("hun er bange for sin bror, når hun kommer hjem"))
+    assert not _Always().is_acute(words("og hvis hun er 16"))
 
 
 def _detector(model):
@@ -75,11 +76,34 @@ def test_without_a_model_only_the_word_lists_decide():
     assert not _detector(None).detect(frozenset(), False, words("hun er bange for sin bror, når hun kommer hjem"))
 
 
-def test_a_message_that_says_danger_is_not_there_is_left_to_the_word_lists(matcher):
-    # The model alone reads "fare" and "lige nu" as danger (p 0.99); said not to be there, only the lists decide.
-    message = ("Min elev siger at hendes bror holder øje med hende hele tiden og hun er bange for ham, "
-               "men hun er ikke i fare lige nu")
-    assert shipped().probability(words(message)) > shipped().threshold
+def test_the_model_reads_what_follows_danger_said_not_to_be_there(matcher):
+    # The whole message reads as danger to the model ("fare", "lige nu"); what follows "ikke i fare lige nu" is
+    # nothing, so only the lists decide.
+    calm = ("Min elev siger at hendes bror holder øje med hende hele tiden og hun er bange for ham, "
+            "men hun er ikke i fare lige nu")
+    assert shipped().probability(words(calm)) > shipped().threshold
+    assert matcher.acute_reading(calm) == ()
+    assert not matcher.is_acute(calm)
+    # ... but danger told after it is read ("men i aften ...")
+    later = ("Hun er ikke i fare lige nu, men i aften kommer broren hjem, og han har sagt, at hun vil fortryde det, "
+             "og han har en hammer")
+    assert matcher.acute_reading(later)[:3] == ("men", "i", "aften")
+    assert matcher.is_acute(later)
+
+
+@pytest.mark.parametrize("message", [
+    # an idiom in the message ("fortalte i dag", "nu hvor", "slå op", "slog sig") does not turn the model off
+    "Hun fortalte i dag, at han har sagt til hende, at hun vil fortryde det, og han henter hende efter skole",
+    "Nu hvor hun er flyttet, har han sagt til hende, at hun vil fortryde det, og han henter hende efter skole",
+    "Hun vil slå op med kæresten, og han har sagt, at hun vil fortryde det, og han henter hende efter skole",
+])
+def test_an_idiom_does_not_hide_danger_told_in_other_words(matcher, message):
+    assert matcher.is_acute(message)
+
+
+def test_a_general_question_about_what_is_acute_is_left_to_the_word_lists(matcher):
+    message = "Er det akut, hvis en elevs far siger, at han vil sende hende til sin familie i udlandet?"
+    assert matcher.acute_reading(message) is None
     assert not matcher.is_acute(message)
 
 

@@ -1,8 +1,7 @@
 """The evaluation set through the bot's HTTP path (what `make eval` prints), as regression guards.
 
 Safety: every acute question of the tuning part, the first two held-back parts and batch D's tuning part gets
-the acute card first, no plain question of the first held-back part raises a false alarm, and the tuning part
-raises one per plan. The
+the acute card first, and no plain question of the tuning and first held-back parts raises a false alarm. The
 sealed quarters of batches C and D are not at 100 % (their misses are not read): their guards hold what they are. Quality: the floors below are the figures measured
 when the last items joined, a little under them (see docs/evaluation.md); the first held-back part holds the
 issue's target, 95 %.
@@ -23,9 +22,6 @@ HELD_BACK_FLOOR = {"top1": 0.95, "rejection": 0.95}
 # 58-62 % top-1): top-1 93.5 % / 92.0 % and rejection 95.1 % / 94.3 % (Albertslund / Holstebro), so the floors are
 # 91.5 % and 93.5 %.
 TUNING_FLOOR = {"top1": 0.915, "rejection": 0.935}
-# The learned acute reading (knowledge/acute_model.py) raised one alarm here in each plan when it was trained
-# without batch E ("hvor kan unge der er flygtet fra familien bo"), none since: at most one.
-TUNING_FALSE_ALARMS = 1
 # Batch B's sealed quarter, measured after batch B's tuning part was mended: top-1 62.1 % / 68.2 %, rejection
 # 85.7 % / 87.5 %, false alarms 1 / 2 (its items are never read, so they are not mended either). Floors just under.
 # Re-based once (2026-12-01, after batch C): this guard fired on the two passage rules (knowledge/passages.py),
@@ -43,7 +39,7 @@ async def test_tuning_part_keeps_its_figures_and_full_acute_recall(plan):
     score = await evaluate(plan, items_for(plan, load_part("tuning")), keep_failures=False)
     assert score.right / score.in_scope >= TUNING_FLOOR["top1"]
     assert score.rejected / score.oos >= TUNING_FLOOR["rejection"]
-    assert score.acute_first == score.acute and score.false_alarms <= TUNING_FALSE_ALARMS
+    assert score.acute_first == score.acute and score.false_alarms == 0
     assert score.names_other == 0  # each bot shows its own plan: no reply names the other municipality
 
 
@@ -66,9 +62,9 @@ HELD_BACK_C_FLOOR = {"top1": 0.50, "rejection": 0.75, "acute": 1.0, "false_alarm
 # akut?": not knowing gets the acute card by design, tests/test_answer_decisions.py); its sealed quarter stood at
 # acute recall 75 % / 80 % and 4 false alarms before and after the mending - the word lists did not carry over
 # (docs/evaluation.md).
-# With the learned acute reading beside the lists, the sealed quarter stands at 87.5 % / 86.7 % (14/16, 13/15).
+# With the learned acute reading beside the lists, the sealed quarter stands at 93.8 % / 93.3 % (15/16, 14/15).
 ACUTE_D_FALSE_ALARMS = 3
-HELD_BACK_D_FLOOR = {"acute": 0.85, "false_alarms": 4}
+HELD_BACK_D_FLOOR = {"acute": 0.90, "false_alarms": 4}
 # Batch E (acute danger in staff's everyday words), measured first at c18682b with the word lists alone: acute
 # recall 48.5 % / 47.1 %. The learned reading, trained without it, took the whole batch to 86.8 % / 86.8 %; its
 # tuning quarter (acute-e.yaml) is now trained on (100 %, with 10 / 11 false alarms, nearly all from the word

@@ -212,8 +212,12 @@ def test_the_name_reminder_is_rare_on_evaluation_questions_and_finds_the_citizen
     from benchmarks.privacy_names import eval_questions
     for plan, guard in zip(("holstebro", "albertslund"), guards):
         questions = eval_questions(plan)
-        alarms = [q for q in questions if set(guard.names(q)) - CITIZENS_NAMED_IN_THE_EVALUATION_SET]
-        assert len(alarms) <= len(questions) // 500, f"{len(alarms)} false name reminders"
+        # a citizen's name in the possessive ("Saras") is the citizen's name; a count only, so that a failure
+        # never prints a held-back question
+        false_reminders = sum(1 for q in questions if {n.removesuffix("s") if n not in CITIZENS_NAMED_IN_THE_EVALUATION_SET
+                                                       else n for n in guard.names(q)}
+                              - CITIZENS_NAMED_IN_THE_EVALUATION_SET)
+        assert false_reminders <= len(questions) // 500, f"{false_reminders} false name reminders"
         named = [q for q in questions if CITIZENS_NAMED_IN_THE_EVALUATION_SET & set(re.findall(r"\w+", q))]
         assert named and all(guard.names(q) for q in named), "a citizen's name was not caught"
 
