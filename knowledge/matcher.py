@@ -57,6 +57,7 @@ SPECIFIC_MAX_ZIPF = 4.5
 # A passage that explains this much of the question, and says a rare word of it that the topic never does, answers
 # instead of a topic below SURE_THRESHOLD ("værktøjskasse": the recommendation's text, not the list of five).
 PASSAGE_BETTER = 0.8
+_AFTER_FIRST_SENTENCE = re.compile(r"(?<=[.?!])\s+")  # where a message's first sentence ends
 FOLLOW_UP_MAX_WORDS = 12     # a longer message is a question of its own, not a follow-up
 RELATED_IDF = 2.0               # a subject word in more topics than this IDF says is too common to relate two answers
 CONTEXT_PASSAGE_COVERAGE = 0.3  # the passage most about a question is kept for its follow-ups from this coverage
@@ -588,11 +589,24 @@ class Matcher:
         signal_words = self._signal_words(message)
         if audience == "child":  # "Fatima fra 7.b": a pupil is a child, whatever else the message says
             signal_words += (AUDIENCE_WORDS["child"],)
-        # The words as typed count too: a typo fix towards a plan word must never hide an acute word ("kvæler").
-        spoken = drop_phrases(message, self._idioms)
-        present = self._phrase_index.find(signal_words) | self._phrase_index.find(tuple(spoken))
+        present = self._phrases_in(message, signal_words)
         plain = self._acute.is_plain_question(message)
-        return message, audience, present, plain, self._acute.detect(present, plain, self._learned_reading(message))
+        acute = self._acute.detect(present, plain, self._learned_reading(message))
+        if plain and not acute:
+            # A plain question first does not make what is told after it one ("Må vi ringe til politiet? Hendes
+            # far har en hammer ..."): the sentences after the question are read on their own.
+            told = _AFTER_FIRST_SENTENCE.split(text.strip(), maxsplit=1)[1:]
+            if told:
+                rest = self._english.read(words(told[0]))
+                acute = self._acute.detect(self._phrases_in(rest, self._signal_words(rest)),
+                                           self._acute.is_plain_question(rest), self._learned_reading(rest))
+        return message, audience, present, plain, acute
+
+    def _phrases_in(self, message: list[str], signal_words: tuple[str, ...]) -> frozenset[int]:
+        """The acute phrases and situation signals in a message's words, typo-corrected and as typed (a typo fix
+        towards a plan word must never hide an acute word: "kvæler")."""
+        return self._phrase_index.find(signal_words) | self._phrase_index.find(
+            tuple(drop_phrases(message, self._idioms)))
 
     def _learned_reading(self, message: list[str]) -> tuple[str, ...] | None:
         """The words the learned acute reading reads: what follows the last "danger is not there" ("hun er ikke i

@@ -87,3 +87,16 @@ def test_a_typo_fix_never_hides_an_acute_word_and_small_words_join_only_into_a_l
     assert "ikkelige" not in matcher._signal_words(words("det er nok ikke lige nu"))
     assert not matcher.match("det er nok ikke lige nu, men jeg har en dårlig mavefornemmelse").acute
     assert matcher.match("han står med en kniv lige nu").acute
+
+
+@pytest.mark.parametrize("text", [
+    "Må vi kontakte forældrene? Hendes far slog hende i går, og hun skal hjem i dag",   # the word lists
+    "Må vi ringe til politiet? Hendes far har en hammer og siger, hun vil fortryde det i aften",  # the model
+])
+def test_a_plain_question_first_does_not_hide_danger_told_after_it(matcher, text):
+    assert matcher.match(text).acute
+    assert not matcher.match(text.split("?")[0] + "?").acute
+
+
+def test_a_plain_question_with_an_ordinary_sentence_after_it_is_no_alarm(matcher):
+    assert not matcher.match("Hvad er tegn på, at en pige bliver slået? Jeg underviser i 7. klasse.").acute
