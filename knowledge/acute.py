@@ -3,9 +3,10 @@
 A message is acute when it holds one of the plan's acute phrases ("truet på livet"), or one word from every group
 of a combination ("en udrejse" + "i morgen"), or when it reads like the acute messages the learned reading was
 trained on (knowledge/acute_model.py); unless it opens like a question about the subject ("hvad er tegn på ...",
-"må vi ..."): then only a phrase counts (the matcher reads the sentences told after such a question on their own). Idioms that only look like danger ("slå hånden af", "ikke akut") are
-left out of the word lists' reading before, by the matcher's word analysis. The lists are in acute.yaml and the
-model in acute-model.json; this stage only reads them.
+"må vi ..."): then only a phrase counts, and the matcher reads the sentences told after such a question on their
+own. Idioms that only look like danger ("slå hånden af", "ikke akut") are left out of the word lists' reading
+before, by the matcher's word analysis. The lists are in acute.yaml and the model in acute-model.json; this stage
+only reads them.
 """
 from __future__ import annotations
 
