@@ -22,14 +22,15 @@ from aiohttp.test_utils import TestClient, TestServer
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "tests" / "eval"
 # The held-back parts are never tuned on and their items never printed: the first one split off the whole set
-# before any tuning, the others a quarter of fresh batches B to F (tests/eval/heldback-*.yaml). Batches D and E
-# (acute danger in new words) keep their tuning quarters apart (acute-d.yaml, acute-e.yaml), and so does batch F
-# (follow-up pairs: followups-f.yaml).
+# before any tuning, the others a quarter of fresh batches B to F and the whole of batch G
+# (tests/eval/heldback-*.yaml). Batches D and E (acute danger in new words) keep their tuning quarters apart
+# (acute-d.yaml, acute-e.yaml), and so does batch F (follow-up pairs: followups-f.yaml).
 PARTS = {"tuning": ("examples.yaml", "tuning.yaml"), "held-back": ("heldback.yaml",),
          "held-back-b": ("heldback-b.yaml",), "held-back-c": ("heldback-c.yaml",),
          "acute-d": ("acute-d.yaml",), "held-back-d": ("heldback-d.yaml",),
          "acute-e": ("acute-e.yaml",), "held-back-e": ("heldback-e.yaml",),
-         "followups-f": ("followups-f.yaml",), "held-back-f": ("heldback-f.yaml",)}
+         "followups-f": ("followups-f.yaml",), "held-back-f": ("heldback-f.yaml",),
+         "held-back-g": ("heldback-g.yaml",)}
 NO_ANSWER_PHRASES = ("ikke sikker", "kan ikke finde", "fandt ikke", "forstår ikke")
 
 
