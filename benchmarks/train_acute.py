@@ -32,8 +32,9 @@ FOLDS = 5
 DIGITS = 6  # significant digits kept in the file
 
 
-def training_set() -> tuple[list[str], list[bool]]:
-    """The tuning parts' questions as the acute stage reads them (Matcher.acute_reading), and which are acute."""
+def training_set() -> tuple[list[str], list[bool], list[float]]:
+    """The tuning parts' questions as the acute stage reads them (Matcher.acute_reading), which are acute, and
+    what each weighs."""
     sys.path.insert(0, str(ROOT))
     from knowledge import load_plan
     from knowledge.matcher import Matcher

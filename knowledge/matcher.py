@@ -44,7 +44,7 @@ from . import acute_model
 from .acute import AcuteDetector, PhraseIndex, phrases
 from .english import EnglishReader
 from .passages import PassageHit, PassageIndex, decide as passage_answers
-from .text import last_phrase_end, drop_phrases, phrase_table, stem, stems, unfold, words
+from .text import drop_phrases, has_phrase, last_phrase_end, phrase_table, stem, stems, unfold, words
 
 FLOW_PREFIX = "flow:"         # candidates that start a guided flow
 FLOW_PRIORITY = 2
@@ -612,7 +612,7 @@ class Matcher:
         """The words the learned acute reading reads: what follows the last "danger is not there" ("hun er ikke i
         fare lige nu, men i aften ..." from "men"), idioms left out; None for a general question about what is
         acute ("er det akut, hvis ..."), which the word lists decide alone."""
-        if len(drop_phrases(message, self._asked_about)) < len(message):
+        if has_phrase(message, self._asked_about):
             return None
         start = last_phrase_end(message, self._absent)
         return tuple(drop_phrases(message[start:], self._idioms))
@@ -728,7 +728,7 @@ class Matcher:
         message = self._english.read(words(text))
         known = tuple(p for p in previous if p in self._subject)
         if (not known or alone.acute or len(message) > FOLLOW_UP_MAX_WORDS
-                or len(drop_phrases(message, self._markers)) == len(message)):
+                or not has_phrase(message, self._markers)):
             return alone
         previous = known[0]
         surfaces: dict[str, str] = {}

@@ -67,33 +67,38 @@ def phrase_table(phrases) -> dict[str, list[tuple[str, ...]]]:
     return table
 
 
-def drop_phrases(surface: list[str], table: dict[str, list[tuple[str, ...]]]) -> list[str]:
-    """The words with every phrase of the table left out (the longest phrase at each word)."""
-    out: list[str] = []
+def phrase_spans(surface: list[str], table: dict[str, list[tuple[str, ...]]]):
+    """(start, end) of each phrase of the table in the words, left to right (the longest phrase at each word)."""
     i = 0
     while i < len(surface):
         for phrase in table.get(surface[i], ()):
             if tuple(surface[i:i + len(phrase)]) == phrase:
+                yield i, i + len(phrase)
                 i += len(phrase)
                 break
         else:
-            out.append(surface[i])
             i += 1
+
+
+def drop_phrases(surface: list[str], table: dict[str, list[tuple[str, ...]]]) -> list[str]:
+    """The words with every phrase of the table left out (the longest phrase at each word)."""
+    out: list[str] = []
+    i = 0
+    for start, end in phrase_spans(surface, table):
+        out.extend(surface[i:start])
+        i = end
+    out.extend(surface[i:])
     return out
+
+
+def has_phrase(surface: list[str], table: dict[str, list[tuple[str, ...]]]) -> bool:
+    """Whether some phrase of the table is in the words."""
+    return next(phrase_spans(surface, table), None) is not None
 
 
 def last_phrase_end(surface: list[str], table: dict[str, list[tuple[str, ...]]]) -> int:
     """The position just after the last phrase of the table in the words (0 when there is none)."""
-    end = i = 0
-    while i < len(surface):
-        for phrase in table.get(surface[i], ()):
-            if tuple(surface[i:i + len(phrase)]) == phrase:
-                i += len(phrase)
-                end = i
-                break
-        else:
-            i += 1
-    return end
+    return max((end for _, end in phrase_spans(surface, table)), default=0)
 
 
 def stems(text: str) -> tuple[str, ...]:

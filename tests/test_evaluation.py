@@ -92,38 +92,20 @@ async def test_sealed_quarters_of_fresh_batches_do_not_regress(plan, part, floor
 
 
 @pytest.mark.parametrize("plan", shipped_plans())
-async def test_acute_danger_in_new_words_gets_the_acute_card_first(plan):
-    score = await evaluate(plan, items_for(plan, load_part("acute-d")), keep_failures=False)
+@pytest.mark.parametrize("part,false_alarms", [("acute-d", ACUTE_D_FALSE_ALARMS), ("acute-e", ACUTE_E_FALSE_ALARMS)])
+async def test_acute_danger_in_new_words_gets_the_acute_card_first(plan, part, false_alarms):
+    score = await evaluate(plan, items_for(plan, load_part(part)), keep_failures=False)
     assert score.acute_first == score.acute
-    assert score.false_alarms <= ACUTE_D_FALSE_ALARMS
+    assert score.false_alarms <= false_alarms
 
 
 @pytest.mark.parametrize("plan", shipped_plans())
-async def test_batch_d_held_back_part_does_not_regress(plan):
-    score = await evaluate(plan, items_for(plan, load_part("held-back-d")), keep_failures=False)
-    assert score.acute_first / score.acute >= HELD_BACK_D_FLOOR["acute"]
-    assert score.false_alarms <= HELD_BACK_D_FLOOR["false_alarms"]
-
-
-@pytest.mark.parametrize("plan", shipped_plans())
-async def test_acute_danger_in_staffs_everyday_words_gets_the_acute_card_first(plan):
-    score = await evaluate(plan, items_for(plan, load_part("acute-e")), keep_failures=False)
-    assert score.acute_first == score.acute
-    assert score.false_alarms <= ACUTE_E_FALSE_ALARMS
-
-
-@pytest.mark.parametrize("plan", shipped_plans())
-async def test_batch_e_held_back_part_does_not_regress(plan):
-    score = await evaluate(plan, items_for(plan, load_part("held-back-e")), keep_failures=False)
-    assert score.acute_first / score.acute >= HELD_BACK_E_FLOOR["acute"]
-    assert score.false_alarms <= HELD_BACK_E_FLOOR["false_alarms"]
-
-
-@pytest.mark.parametrize("plan", shipped_plans())
-async def test_batch_g_sealed_whole_keeps_its_first_acute_recall(plan):
-    score = await evaluate(plan, items_for(plan, load_part("held-back-g")), keep_failures=False)
-    assert score.acute_first / score.acute >= HELD_BACK_G_FLOOR["acute"]
-    assert score.false_alarms <= HELD_BACK_G_FLOOR["false_alarms"]
+@pytest.mark.parametrize("part,floor", [("held-back-d", HELD_BACK_D_FLOOR), ("held-back-e", HELD_BACK_E_FLOOR),
+                                        ("held-back-g", HELD_BACK_G_FLOOR)])
+async def test_sealed_acute_batches_keep_their_acute_recall(plan, part, floor):
+    score = await evaluate(plan, items_for(plan, load_part(part)), keep_failures=False)
+    assert score.acute_first / score.acute >= floor["acute"]
+    assert score.false_alarms <= floor["false_alarms"]
     assert score.names_other == 0
 
 
