@@ -30,7 +30,8 @@ PARTS = {"tuning": ("examples.yaml", "tuning.yaml"), "held-back": ("heldback.yam
          "acute-d": ("acute-d.yaml",), "held-back-d": ("heldback-d.yaml",),
          "acute-e": ("acute-e.yaml",), "held-back-e": ("heldback-e.yaml",),
          "followups-f": ("followups-f.yaml",), "held-back-f": ("heldback-f.yaml",),
-         "held-back-g": ("heldback-g.yaml",)}
+         "held-back-g": ("heldback-g.yaml",), "tuning-h": ("tuning-h.yaml",), "held-back-h": ("heldback-h.yaml",),
+         "tuning-j": ("tuning-j.yaml",), "held-back-j": ("heldback-j.yaml",)}
 NO_ANSWER_PHRASES = ("ikke sikker", "kan ikke finde", "fandt ikke", "forstår ikke")
 
 
@@ -275,6 +276,8 @@ def print_first_time() -> None:
                 if "top1" in f:
                     line += (f" top-1 {f['top1']:.1%}   situations {f['situations']:.1%}   out-of-scope "
                              f"rejection {f['rejection']:.1%}   acute recall {f['acute']:.1%}")
+                elif "rejection" in f:
+                    line += f" out-of-scope rejection {f['rejection']:.1%}"
                 if "follow_ups" in f:
                     line += f"   follow-ups right {f['follow_ups']:.1%}, confidently wrong {f['wrong']:.1%}"
                 if "false_alarms" in f:

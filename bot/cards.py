@@ -170,13 +170,14 @@ def feedback_row(item_id: str) -> dict:
 
 
 def answer_card(topic: ResolvedTopic, knowledge: Knowledge, also: Iterable[Topic] = (),
-                lead: Iterable[dict] = ()) -> Attachment:
+                lead: Iterable[dict] = (), intro: str | None = None) -> Attachment:
     """Title, short answer, points, the contacts to call, the source line and related topics as buttons.
 
     `also`: topics that matched the question just as well, offered first among the buttons; `lead`: buttons
-    that go before everything else (on the acute card: what else the message asked about)."""
+    that go before everything else (on the acute card: what else the message asked about); `intro`: a line above
+    the title (a told worry: "Det lyder som en bekymring for ...")."""
     t = topic.topic
-    body: list[dict] = []
+    body: list[dict] = [_text(intro, isSubtle=True)] if intro else []
     if t.kind == "acute":
         # Safety first, and all of it in view: the banner, then whom to call, one line each, then the rest.
         body.append(_acute_banner(knowledge))
@@ -300,8 +301,9 @@ def replies_for(result: MatchResult, knowledge: Knowledge) -> list[Attachment]:
     if result.acute:
         return [answer_card(topics[acute_id], knowledge, lead=follow_up_buttons(result, knowledge))]
     if result.confident and result.flow is None:
-        also = [topics[t].topic for t in result.tied]
-        return [answer_card(topics[result.confident], knowledge, also)]
+        also = [topics[t].topic for t in (*result.tied, *result.asked_too)]
+        intro = knowledge.message(f"worry_intro_{result.worry}") if result.worry else None
+        return [answer_card(topics[result.confident], knowledge, also, intro=intro)]
     if result.passage is not None:
         related = [topics[t].topic for t in result.suggestions()]
         return [passage_card(knowledge.passages[result.passage.passage_id], knowledge, result.passage.quote,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 
 from gender_guesser.detector import Detector
@@ -40,6 +40,10 @@ EVERYDAY_ZIPF = 5.0
 # English message ("tea", "class", "Germany"), not a name, unless a cue says so ("Tea fra 7.b").
 ENGLISH_EVERYDAY_ZIPF = 4.5
 ENGLISH_MARGIN = 1.0
+# In a message mostly in English (most of its words commoner in English by the margin), a rarer English word is
+# English too ("Thursdays", "Portuguese", "class"): a name there needs a cue as well.
+ENGLISH_MESSAGE_ZIPF = 3.0
+ENGLISH_MESSAGE_SHARE = 0.5
 # In between, a capital letter says "name" only inside a sentence, except for the words most often names: at the
 # start of one "Ali" (4.2), "Sara" (4.5) count, but not "Lykke", "Rose" or "Line" (4.6-4.7).
 SENTENCE_START_ZIPF = 4.5
@@ -100,6 +104,13 @@ def first_names() -> Mapping[str, int]:
     return names
 
 
+def _is_english(tokens: Iterable[str]) -> bool:
+    """Whether most words of a message are commoner in English than in Danish (by ENGLISH_MARGIN)."""
+    words_ = [t.lower() for t in tokens]
+    english = sum(1 for w in words_ if zipf_frequency(w, "en") - zipf_frequency(w, "da") >= ENGLISH_MARGIN)
+    return bool(words_) and english >= ENGLISH_MESSAGE_SHARE * len(words_)
+
+
 def _texts(node) -> Iterator[str]:
     """Every string in the plan: titles, questions, keywords, answers, contacts and aliases, flows, messages."""
     if isinstance(node, str):
@@ -135,7 +146,7 @@ class PersonalDataGuard:
             self._plan_words_by_initial.setdefault(word[0], []).append(word)
         self._names = first_names()
 
-    def _is_name(self, text: str, token: re.Match) -> bool:
+    def _is_name(self, text: str, token: re.Match, english_message: bool = False) -> bool:
         word = token.group(0)
         folded = "".join(words(word))
         capitalised = word[0].isupper() and not (len(word) > 1 and word.isupper())  # "SSP" tells nothing
@@ -151,7 +162,9 @@ class PersonalDataGuard:
             frequency, word = self._names[folded[:-1]], word[:-1]  # "Fatimas far"
         zipf = zipf_frequency(word.lower(), "da")
         english = zipf_frequency(word.lower(), "en")
-        if english >= ENGLISH_EVERYDAY_ZIPF and english - zipf >= ENGLISH_MARGIN:
+        everyday_english = ENGLISH_MESSAGE_ZIPF if english_message and frequency < MIN_NAME_FREQUENCY else (
+            ENGLISH_EVERYDAY_ZIPF)  # "Yusuf" in an English message is still a name
+        if english >= everyday_english and english - zipf >= ENGLISH_MARGIN:
             return cue
         if frequency >= MIN_NAME_FREQUENCY:
             if zipf >= EVERYDAY_ZIPF:
@@ -192,13 +205,15 @@ class PersonalDataGuard:
     def _name_spans(self, text: str) -> list[tuple[int, int]]:
         addresses = [m.span() for m in _NOT_NAMES.finditer(text)]
         spans: list[tuple[int, int]] = []
-        for token in _TOKEN.finditer(text):
+        tokens = list(_TOKEN.finditer(text))
+        english = _is_english(t.group(0) for t in tokens)
+        for token in tokens:
             if any(a <= token.start() < b for a, b in addresses):
                 continue
             follows = bool(spans) and text[spans[-1][1]:token.start()] in (" ", "-")
-            if follows and (self._surname_like(token.group(0)) or self._is_name(text, token)):
+            if follows and (self._surname_like(token.group(0)) or self._is_name(text, token, english)):
                 spans[-1] = (spans[-1][0], token.end())  # one name: "Fatima Hassan", "Mette Ibsen-Holm"
-            elif self._is_name(text, token):
+            elif self._is_name(text, token, english):
                 spans.append(token.span())
         return spans
 

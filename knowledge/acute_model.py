@@ -13,6 +13,11 @@ is acute (acute.yaml's `absent` and `asked_about`; the matcher gives it the word
 the training messages that are not acute would have raised one, judged on folds the model did not see; most of
 those are plain questions the model never reads, so among the told situations it reads, more raise one (on those
 folds 2.4 % of all and 6.8 % of worrying situations).
+
+A second model of the same kind reads whether a long message tells a worry about a person (a situation, acute or
+not) rather than asking about the subject or about something else (knowledge/national/worry-model.json, trained by
+the same `make acute-model`). The matcher uses it only where nothing else answers: a worry told at length gets the
+plan's card on what to do when worried, instead of "fandt ikke".
 """
 from __future__ import annotations
 
@@ -24,8 +29,12 @@ from functools import lru_cache
 from pathlib import Path
 
 MODEL_FILE = Path(__file__).resolve().parent / "national" / "acute-model.json"
+WORRY_FILE = MODEL_FILE.with_name("worry-model.json")
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 MIN_WORDS = 8  # 11 % of the acute training messages are shorter; the word lists catch every one of them
+# A worry is read from a situation told at some length: the short messages the model reads as worries on folds it
+# did not see are everyday ones ("en elev er faldet og har slået hovedet", "vi har teammøde i morgen kl 10").
+WORRY_MIN_WORDS = 12
 
 
 def char_ngrams(text: str, low: int, high: int) -> list[str]:
@@ -74,10 +83,14 @@ class _Features:
 
 
 class AcuteModel:
-    """The learned reading: `probability(words)` of a message's words, as knowledge.text.words gives them."""
+    """A learned reading: `probability(words)` of a message's words, as knowledge.text.words gives them."""
+
+    min_words = MIN_WORDS
 
     def __init__(self, data: dict):
         self.threshold: float = data["threshold"]
+        # Below this a message told at length reads as no worry at all (the worry reading's gate; 0: none).
+        self.gate: float = data.get("gate", 0.0)
         self.trained_on: str = data["trained_on"]
         self._intercept: float = data["intercept"]
         self._features = tuple(_Features(f["analyzer"], f["ngram_range"][0], f["ngram_range"][1],
@@ -89,7 +102,7 @@ class AcuteModel:
         try:
             return cls(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
-            raise ValueError(f"{path}: the learned acute reading cannot be read ({error}); it ships with the "
+            raise ValueError(f"{path}: the learned reading cannot be read ({error}); it ships with the "
                              f"code: restore it from git or run make acute-model") from error
 
     def probability(self, message: Sequence[str]) -> float:
@@ -97,11 +110,35 @@ class AcuteModel:
         z = self._intercept + sum(f.score(text) for f in self._features)
         return 1 / (1 + math.exp(-z))
 
+    def says(self, message: Sequence[str]) -> bool:
+        """Whether the message reads as what the model was trained to find, from its least length on."""
+        return len(message) >= self.min_words and self.probability(message) >= self.threshold
+
     def is_acute(self, message: Sequence[str]) -> bool:
-        return len(message) >= MIN_WORDS and self.probability(message) >= self.threshold
+        return self.says(message)
+
+    def doubts(self, message: Sequence[str]) -> bool:
+        """Whether a message told at length reads as no worry at all (below the gate)."""
+        return len(message) >= self.min_words and self.probability(message) < self.gate
+
+
+class WorryModel(AcuteModel):
+    """The learned reading of a worry told about a person (`says`: the message tells one)."""
+
+    min_words = WORRY_MIN_WORDS
+
+    @classmethod
+    def from_file(cls, path: Path = WORRY_FILE) -> "WorryModel":
+        return super().from_file(path)  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=1)
 def shipped() -> AcuteModel:
     """The model shipped with the national layer (read once per process)."""
     return AcuteModel.from_file()
+
+
+@lru_cache(maxsize=1)
+def shipped_worry() -> WorryModel:
+    """The worry model shipped with the national layer (read once per process)."""
+    return WorryModel.from_file()

@@ -47,8 +47,20 @@ class EnglishReader:
         content = [w for w in message if not w.isdigit()]
         if len(content) < MIN_WORDS:
             return False
-        english = sum(1 for w in content if _english_word(w) or (w,) in self._phrases and not _danish(w))
+        in_phrase = self._in_phrases(content)  # "don't" is the words "don" "t"
+        english = sum(1 for i, w in enumerate(content)
+                      if i in in_phrase or _english_word(w) or (w,) in self._phrases and not _danish(w))
         return english >= ENGLISH_SHARE * len(content)
+
+    def _in_phrases(self, message: list[str]) -> set[int]:
+        """The positions of the words that are part of a glossary phrase of two words or more."""
+        covered: set[int] = set()
+        for i in range(len(message)):
+            for size in range(min(self._max, len(message) - i), 1, -1):
+                if tuple(message[i:i + size]) in self._phrases:
+                    covered.update(range(i, i + size))
+                    break
+        return covered
 
     def _lookup(self, phrase: tuple[str, ...]) -> list[str] | None:
         found = self._phrases.get(phrase)

@@ -44,7 +44,7 @@ REQUIRED_MESSAGES = (
     "welcome_title", "welcome_text", "help_title", "help_text", "help_examples",
     "fallback_title", "fallback_text", "fallback_suggestions", "fallback_contact", "fallback_no_contact",
     "did_you_mean_title", "did_you_mean_text",
-    "source_prefix", "passage_intro", "passage_page", "contacts_heading", "related_heading", "acute_banner",
+    "source_prefix", "passage_intro", "passage_page", "worry_intro_child", "worry_intro_adult", "contacts_heading", "related_heading", "acute_banner",
     "error", "cancelled", "fallback_empty",
     "contact_from_plan", "contact_from_plan_adopted", "contact_national", "contact_verified",
     "flow_choice_echo", "flow_hint", "flow_do_heading", "flow_avoid_heading", "flow_back_at_start",

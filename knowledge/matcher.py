@@ -31,7 +31,7 @@ import bisect
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 
@@ -57,12 +57,30 @@ SPECIFIC_MAX_ZIPF = 4.5
 # A passage that explains this much of the question, and says a rare word of it that the topic never does, answers
 # instead of a topic below SURE_THRESHOLD ("værktøjskasse": the recommendation's text, not the list of five).
 PASSAGE_BETTER = 0.8
-_AFTER_FIRST_SENTENCE = re.compile(r"(?<=[.?!])\s+")  # where a message's first sentence ends
+_AFTER_FIRST_SENTENCE = re.compile(r"(?<=[.?!])\s+")  # where a message's first sentence ends (and each one)
+MAX_SENTENCES = 8  # a situation's sentences read one by one for what they ask, at most this many
 FOLLOW_UP_MAX_WORDS = 12     # a longer message is a question of its own, not a follow-up
 RELATED_IDF = 2.0               # a subject word in more topics than this IDF says is too common to relate two answers
 CONTEXT_PASSAGE_COVERAGE = 0.3  # the passage most about a question is kept for its follow-ups from this coverage
 _NUMBER = re.compile(r"\d|\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|hundrede)\b", re.I)      # a word at least this common in Danish (wordfreq) is no reason to suggest a topic
 ADDRESS_WORDS = frozenset({"adresse", "adressen", "adresser", "adresserne", "besoegsadresse", "postadresse"})
+# A follow-up that asks how long, when, what it costs or when it is open is answered only by a text that says a
+# duration, a time, a price or opening hours ("hvor længe skal den køre?" is not answered by the recommendation's
+# card again unless it names the time). Read in the folded words (æ/ø/å as ae/oe/aa) of the follow-up.
+_ASKS_VALUE = {
+    "duration": re.compile(r"\bhvor (?:laenge|lang tid|meget tid)\b|\bhvor mange (?:aar|maaneder|uger|dage|timer)\b"),
+    "price": re.compile(r"\b(?:koster|prisen|pris|gebyr|egenbetaling)\b"),
+    "hours": re.compile(r"\b(?:aabent|aaben|aabne|aabningstid|aabningstider|om natten|i weekenden|weekend)\b"),
+}
+_SAYS_VALUE = {
+    "duration": re.compile(r"\b(?:\d+|et|en|to|tre|fire|fem|seks|syv|otte|ni|ti|halvt?)(?:[-–]\d+| til \w+)? ?"
+                           r"(?:år|måned|uge|dag|døgn|time|minut|semester)|\b(?:19|20)\d\d\b", re.I),
+    "time": re.compile(r"\b(?:19|20)\d\d\b|\b(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|"
+                       r"november|december|mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|kl\.|"
+                       r"hvert år|årlig|løbende|ad hoc|efter behov|dagligt|ugentlig|månedlig)", re.I),
+    "price": re.compile(r"\bkr\.?\b|\bkroner\b|\bgratis\b|\bpris|\bbetal|\bomkostning|\budgift", re.I),
+    "hours": re.compile(r"døgn|alle dage|hverdag|\bkl\.|åbent|åben|åbnings|weekend|nat", re.I),
+}
 _ADDRESS = re.compile(r"\b\w+(?:vej|gade|allé|alle|plads|torv|stræde|boulevard) \d+|\b\d{4} [A-ZÆØÅ][a-zæøå]+")
 # "hvem er leder af ...", "hvad hedder repræsentanten": a person's name is asked for. The plans name hardly anyone,
 # so only a text that holds a name with its role ("Halima El Abassi (forkvinde)") answers it, like an address.
@@ -122,6 +140,23 @@ _NOT_AN_AGE = frozenset({"dage", "dag", "uger", "uge", "maaneder", "maaned", "ti
 
 _PUPIL = frozenset({"elev", "eleven", "elever", "eleverne", "elevs", "skoleelev", "klassen", "klasse"})
 
+# A worry told at length that nothing else answers gets the plan's card on what to do when worried about a child
+# or an adult (`Matcher.match`, the learned worry reading). Who it is about, when no class or age says it: the
+# words that mostly go with a child, or with an adult. A message with as many of each is offered both cards.
+WORRY_TOPICS = {"child": "bekymring-barn", "adult": "bekymring-voksen"}
+_CHILD_WORDS = frozenset({"pige", "pigen", "piger", "pigerne", "dreng", "drengen", "drenge", "drengene", "barn",
+                          "barnet", "boern", "boernene", "skole", "skolen", "skoleelev", "sfo", "fritidsklub",
+                          "fritidsklubben", "klub", "klubben", "ungdomsskole", "ungdomsskolen", "teenager",
+                          "foraeldre", "foraeldrene", "foraeldresamtale", "lejrskole", "lejrskolen", "idraet",
+                          "frikvarter", "frikvarteret", "skolegaarden", "lektier", "kontaktlaerer", "klasselaerer",
+                          "underretning", "underrette", "underretter"})
+_ADULT_WORDS = frozenset({"kvinde", "kvinden", "kvinder", "borger", "borgeren", "voksen", "voksne", "kone",
+                          "konen", "hustru", "aegtefaelle", "aegtefaellen", "svigerfamilie", "svigerfamilien",
+                          "svigermor", "svigerfar", "jobcenter", "jobcentret", "jobcenteret", "sprogskole",
+                          "sprogskolen", "kursist", "kursisten", "praktik", "ressourceforloeb", "job", "jobbet",
+                          "opholdstilladelse", "skilsmisse", "gift", "aegteskab",
+                          "aegteskabet", "eksmand", "ekskaereste"})
+
 
 def audience_of(message: list[str]) -> str | None:
     """"child" or "adult" when the message names a pupil, a school class or a person's age, else None."""
@@ -178,6 +213,12 @@ class MatchResult:
     passage: PassageHit | None = None
     # The passage that is most about the question, answered or not: a follow-up may ask what only it says.
     context_passage: str | None = None
+    # A worry told at length that nothing else answered ("child" or "adult"): the answer is the plan's card on
+    # what to do when worried about one, and the reply says so.
+    worry: str | None = None
+    # Beside a card on what to do when worried: the topics that single sentences of the situation ask about
+    # ("... Er sådan noget overhovedet ulovligt?"), offered first among its buttons.
+    asked_too: tuple[str, ...] = ()
 
     @property
     def best(self) -> Candidate | None:
@@ -222,7 +263,8 @@ class _Variant:
 class Matcher:
     """Ranks a plan's topics for a question. Built once per plan; `match` only reads."""
 
-    def __init__(self, knowledge: Knowledge):
+    def __init__(self, knowledge: Knowledge, learned: bool = True):
+        """`learned=False`: without the learned readings (to train them: benchmarks/train_acute.py)."""
         # The municipality's own name tells nothing apart inside its own plan.
         own_name = [f for w in words(knowledge.meta.municipality.replace("Kommune", "")) for f in (w, w + "s")]
         self._stopwords = frozenset([*(w for s in knowledge.stopwords for w in words(s)), *own_name])
@@ -349,7 +391,9 @@ class Matcher:
                                      *self._contact_words])
         # One phrase index finds acute danger (its own stage, knowledge/acute.py) and situation signals at once.
         index = self._phrase_index = PhraseIndex()
-        self._acute = AcuteDetector(acute, index, acute_model.shipped())
+        self._acute = AcuteDetector(acute, index, acute_model.shipped() if learned else None)
+        self._worry = acute_model.shipped_worry() if learned else None
+        self._worry_topics = {a: t for a, t in WORRY_TOPICS.items() if t in knowledge.topics}
         self._signal_ids = {
             t: tuple(frozenset(index.add(p) for p in phrases(group)) for group in r.topic.signals)
             for t, r in knowledge.topics.items() if r.topic.signals}
@@ -373,10 +417,14 @@ class Matcher:
                             for p, x in knowledge.passages.items()})
         for item in self._reach:
             text = knowledge.passages[item].text if item in knowledge.passages else " ".join(
-                (knowledge.topics[item].topic.answer, *knowledge.topics[item].topic.points))
+                (knowledge.topics[item].topic.answer, *knowledge.topics[item].topic.points,
+                 *(f"{c.phone_label or ''} {c.hours or ''} {c.description or ''}"
+                   for c in knowledge.topics[item].contacts)))
             self._reach[item]["number"] = bool(_NUMBER.search(text))
             self._reach[item]["address"] = bool(_ADDRESS.search(text))
             self._reach[item]["name"] = bool(_NAMED_PERSON.search(text))
+            for kind, says in _SAYS_VALUE.items():
+                self._reach[item][kind] = bool(says.search(text))
         templates = {kind: frozenset(t for text in knowledge.contact_questions.get(kind, ())
                                      for t in self._terms(words(text.replace("{name}", " "))))
                      for kind in ("phone", "email")}
@@ -685,10 +733,15 @@ class Matcher:
                                          for t in covered - self._non_topic)
         # A situation is told ("en pige ... må ikke ..."); a plain question about the subject ("hvor mange unge må
         # ikke ...") is matched by its words.
+        # A message told at length that the learned worry reading reads as no worry at all ("a pupil is sad: his
+        # hamster died") gets a situation's card offered, not answered: the signals say what a worry is about, not
+        # whether there is one.
+        doubted = self._worry is not None and not plain and not acute and self._worry.doubts(
+            self._learned_reading(message) or ())
         for topic_id in self._signal_ids if not plain else ():
             hits = self._signal_hits(present, topic_id)
             if hits:
-                floor = SITUATION_FLOOR + 0.01 * min(hits, 10)
+                floor = SUGGEST_THRESHOLD if doubted else SITUATION_FLOOR + 0.01 * min(hits, 10)
                 if floor > scores.get(topic_id, 0.0):
                     scores[topic_id], coverages[topic_id], specific[topic_id] = floor, 1.0, True
         # A message about a child never gets an answer meant for adults, and the reverse.
@@ -716,7 +769,57 @@ class Matcher:
         passage = hit if (decision is not Decision.ANSWER and passage_answers(hit)
                           and all(self._reach.get(hit.passage_id, {}).get(k) for k in wants)) else None
         context = hit.passage_id if hit is not None and hit.coverage >= CONTEXT_PASSAGE_COVERAGE else None
+        if decision is not Decision.ANSWER and passage is None and not acute and not plain:
+            told = self._told_worry(message, audience)
+            if told is not None:
+                result = self._worry_result(told, candidates, context)
+                if result.confident is None:
+                    return result
+                return replace(result, asked_too=self._asked_in_sentences(text, result.confident))
+        if (decision is Decision.ANSWER and not acute and not plain
+                and candidates[0].topic_id in self._worry_topics.values()):
+            return MatchResult(candidates, acute, decision, passage, context,
+                               asked_too=self._asked_in_sentences(text, candidates[0].topic_id))
         return MatchResult(candidates, acute, decision, passage, context)
+
+    def _asked_in_sentences(self, text: str, answered: str) -> tuple[str, ...]:
+        """The topics that single sentences of a told situation answer, other than the card on what to do when
+        worried ("Hun skal bo hos familien i hjemlandet i to år": the stay abroad)."""
+        sentences = _AFTER_FIRST_SENTENCE.split(text.strip())
+        if len(sentences) < 2:
+            return ()
+        worry = set(self._worry_topics.values())
+        found: list[str] = []
+        for sentence in sentences[:MAX_SENTENCES]:
+            result = self.match(sentence)
+            topic = result.confident
+            if topic and result.flow is None and not result.acute and topic != answered and topic not in worry:
+                found.append(topic)
+        return tuple(dict.fromkeys(found))
+
+    def _told_worry(self, message: list[str], audience: str | None) -> str | None:
+        """Who a worry told at length is about ("child", "adult", or "either" when the words do not say), when
+        the learned worry reading reads one; else None."""
+        if self._worry is None or len(self._worry_topics) < 2:
+            return None
+        learned = self._learned_reading(message)
+        if learned is None or not self._worry.says(learned):
+            return None
+        if audience is not None:
+            return audience
+        told = set(message)
+        child, adult = len(told & _CHILD_WORDS), len(told & _ADULT_WORDS)
+        return "child" if child > adult else "adult" if adult > child else "either"
+
+    def _worry_result(self, who: str, candidates: tuple[Candidate, ...], context: str | None) -> MatchResult:
+        """The plan's card on what to do when worried about that person, or both cards offered."""
+        cards = [self._worry_topics[who]] if who in self._worry_topics else list(self._worry_topics.values())
+        rest = tuple(c for c in candidates if c.topic_id not in cards)
+        if len(cards) == 1:
+            return MatchResult((Candidate(cards[0], ANSWER_THRESHOLD), *rest), False, Decision.ANSWER, None,
+                               context, worry=who)
+        offered = tuple(Candidate(t, SUGGEST_THRESHOLD) for t in cards)
+        return MatchResult((*offered, *rest), False, Decision.DID_YOU_MEAN, None, context)
 
     def in_context(self, text: str, previous: tuple[str, ...], alone: MatchResult) -> MatchResult:
         """A short follow-up ("hvad er deres nummer?", "gælder det også voksne?") read with the previous answer.
@@ -737,6 +840,8 @@ class Matcher:
         # No answer without a street or a postcode ("hvilken adresse har de?"), or a person's name ("hvad hedder
         # repræsentanten?").
         wants |= self._asked_for(message)
+        folded = " ".join(message)
+        wants |= {kind for kind, asks in _ASKS_VALUE.items() if asks.search(folded)}
         own = q_terms - self._non_topic - self._wants["number"]
         everyday = frozenset(t for t in own if self._everyday(t, surfaces.get(t)))
         # The answer given, then the passage most about the question it answered and those under its heading.

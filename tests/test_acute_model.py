@@ -6,7 +6,7 @@ import pytest
 from benchmarks.train_acute import fingerprint, fit, training_set
 from knowledge import load_plan
 from knowledge.acute import AcuteDetector, PhraseIndex
-from knowledge.acute_model import AcuteModel, char_ngrams, shipped
+from knowledge.acute_model import AcuteModel, char_ngrams, shipped, shipped_worry
 from knowledge.matcher import Matcher
 from knowledge.text import words
 
@@ -24,6 +24,26 @@ def matcher():
 def test_the_shipped_model_is_trained_on_the_current_tuning_parts(data):
     # Items added to or relabelled in the tuning parts need `make acute-model`, or the bot reads an older lesson.
     assert shipped().trained_on == fingerprint(*data), "out of date: run make acute-model"
+
+
+def test_the_shipped_worry_model_is_trained_on_the_current_tuning_parts():
+    assert shipped_worry().trained_on == fingerprint(*training_set("worry")), "out of date: run make acute-model"
+
+
+def test_the_worry_reading_counts_situations_and_acute_messages_as_worries():
+    texts, labels, _ = training_set("worry")
+    acute_texts, acute_labels, _ = training_set("acute")
+    assert sum(labels) > sum(acute_labels) > 0  # every acute message is a worry, and so is every situation
+    assert len(texts) > len(acute_texts)  # it also learns from batch H's tuning quarter
+
+
+def test_reading_the_shipped_worry_model_in_plain_python_gives_scikit_learns_probabilities():
+    data = training_set("worry")
+    model = fit(*data)
+    sample = data[0][::41]
+    expected = model.predict_proba(sample)[:, 1]
+    got = [shipped_worry().probability(t.split()) for t in sample]
+    assert max(abs(e - g) for e, g in zip(expected, got)) < 1e-3
 
 
 def test_reading_the_shipped_model_in_plain_python_gives_scikit_learns_probabilities(data):

@@ -233,3 +233,32 @@ def test_a_passage_that_says_a_rare_word_the_topic_never_does_answers_instead_of
 def test_a_topic_that_says_every_word_keeps_its_answer(matcher):
     assert matcher.match("hvad er negativ social kontrol").confident == "nsk-definition"
     assert matcher.match("hvem er med i vidensteamet").confident == "vidensteam"
+
+
+@pytest.mark.parametrize("first, question", [
+    ("Hvad er Lokk?", "hvad koster det?"),
+    ("Hvad er sikkerhedskonsulenterne?", "hvor lang tid tager en risikovurdering?"),
+    ("Hvad er vidensteamet?", "hvad koster det at bruge dem?"),
+])
+def test_a_follow_up_asking_a_price_or_a_duration_is_not_answered_by_a_text_that_says_none(matcher, first, question):
+    # The card just shown says neither: it is offered again with an honest "not sure", not answered as if it did.
+    shown = matcher.match(first)
+    follow_up = matcher.in_context(question, [shown.confident, shown.context_passage], matcher.match(question))
+    assert follow_up.confident is None and follow_up.passage is None
+
+
+def test_a_follow_up_asking_when_it_is_open_is_answered_by_a_card_that_says_its_hours(matcher):
+    shown = matcher.match("Hvad er Lokk?")
+    question = "har de åbent om natten?"
+    follow_up = matcher.in_context(question, [shown.confident, shown.context_passage], matcher.match(question))
+    assert follow_up.confident == shown.confident
+
+
+def test_the_kinds_of_value_a_follow_up_asks_for():
+    from knowledge.matcher import _ASKS_VALUE, _SAYS_VALUE
+    asked = {k for k, r in _ASKS_VALUE.items() if r.search("hvor laenge varer det og hvad koster det")}
+    assert asked == {"duration", "price"}
+    assert not any(r.search("kan de betale for en psykolog") for r in _ASKS_VALUE.values())
+    assert _SAYS_VALUE["duration"].search("Indsatsen evalueres efter 1-2 år") and _SAYS_VALUE["duration"].search(
+        "Projektet løber til 2027")
+    assert _SAYS_VALUE["hours"].search("Hotline, døgnåben") and not _SAYS_VALUE["price"].search("Ring 70 27 76 66")

@@ -56,3 +56,23 @@ def test_the_glossary_is_part_of_every_plan():
     for plan in ("holstebro", "albertslund"):
         knowledge = load_plan(plan)
         assert knowledge.english["honour-related"] == "æresrelateret"
+
+
+@pytest.mark.parametrize("calm", ["She isn't in danger right now, but I'm worried about her",
+                                  "I don't think he's in danger, he is just very stressed about school",
+                                  "Jeg tror ikke, hun er i fare, men hun er meget presset derhjemme"])
+def test_danger_said_not_to_be_there_in_an_english_contraction_or_a_belief_is_no_alarm(calm):
+    # "isn't" is the words "isn" "t": without the glossary's contractions "in danger" alone was read, an alarm.
+    assert not _matcher("holstebro").match(calm).acute
+
+
+@pytest.mark.parametrize("danger", ["She is in danger right now, her brother is outside",
+                                    "I don't know if she is in danger, her father threatened her today",
+                                    "Jeg ved ikke, om hun er i fare"])
+def test_danger_told_or_not_known_to_be_absent_is_still_an_alarm(danger):
+    assert _matcher("holstebro").match(danger).acute
+
+
+def test_a_contraction_counts_as_english_when_telling_the_language():
+    assert EnglishReader({"don't": "ikke", "think": "tror", "he's": "han er", "in": "i", "danger": "fare"}
+                         ).is_english(words("I don't think he's in danger"))

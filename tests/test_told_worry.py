@@ -1,0 +1,130 @@
+"""A worry told at length that nothing more exact answers gets the plan's card on what to do when worried
+(the learned worry reading, knowledge/acute_model.py), and the sentences of a told situation are read one by one
+for what else they ask."""
+from __future__ import annotations
+
+import pytest
+
+from bot import cards
+from knowledge import load_plan
+from knowledge.acute_model import WORRY_MIN_WORDS, WorryModel, shipped_worry
+from knowledge.matcher import Decision, Matcher
+from tests.fakes import card_text
+
+
+class _Always(WorryModel):
+    def __init__(self):  # reads every message as a told worry
+        self.threshold = 0.5
+        self.gate = 0.0
+
+    def probability(self, message):
+        return 1.0
+
+
+class _Never(_Always):
+    def probability(self, message):
+        return 0.0
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return load_plan("holstebro")
+
+
+@pytest.fixture(scope="module")
+def matcher(knowledge):
+    return Matcher(knowledge)
+
+
+def _with(matcher: Matcher, model) -> Matcher:
+    stand_in = object.__new__(Matcher)
+    stand_in.__dict__.update(matcher.__dict__)
+    stand_in._worry = model
+    return stand_in
+
+
+# Told at length, about a person, in words no topic is found by (no answer without the worry reading).
+CHILD = ("Jeg er lærer, og en af mine piger har ændret sig meget det sidste halve år, hun er stille i timerne og "
+         "siger ikke så meget til nogen længere")
+ADULT = ("En kvinde på sprogskolen har ændret sig meget det sidste halve år, hun er stille i timerne og siger "
+         "ikke så meget til nogen længere")
+EITHER = ("En person, jeg kender gennem arbejdet, har ændret sig meget det sidste halve år, er stille og siger "
+          "ikke så meget til nogen længere")
+
+
+def test_without_the_worry_reading_these_messages_get_no_answer(matcher):
+    never = _with(matcher, _Never())
+    for message in (CHILD, ADULT, EITHER):
+        assert never.match(message).confident is None
+
+
+@pytest.mark.parametrize("message, who, topic", [(CHILD, "child", "bekymring-barn"),
+                                                 (ADULT, "adult", "bekymring-voksen")])
+def test_a_worry_told_at_length_gets_the_card_on_what_to_do_for_that_person(matcher, knowledge, message, who, topic):
+    result = _with(matcher, _Always()).match(message)
+    assert (result.confident, result.worry) == (topic, who)
+    text = card_text(cards.replies_for(result, knowledge)[0].content)
+    assert text.startswith(knowledge.message(f"worry_intro_{who}"))  # it says plainly that it is the general card
+
+
+def test_a_worry_the_words_do_not_place_offers_both_cards(matcher):
+    result = _with(matcher, _Always()).match(EITHER)
+    assert result.decision is Decision.DID_YOU_MEAN and result.confident is None
+    assert set(result.suggestions()[:2]) == {"bekymring-barn", "bekymring-voksen"}
+
+
+@pytest.mark.parametrize("message", [
+    "en pige i klassen er stille",  # too short to read
+    "Hvad er tegn på, at en pige i klassen er udsat for negativ social kontrol derhjemme?",  # a plain question
+])
+def test_a_short_message_or_a_plain_question_is_never_read_as_a_told_worry(matcher, message):
+    assert len(message.split()) < WORRY_MIN_WORDS or matcher._acute.is_plain_question(message.lower().split())
+    assert _with(matcher, _Always()).match(message).worry is None
+
+
+def test_a_plan_without_the_cards_on_what_to_do_gets_no_worry_answer(matcher):
+    stand_in = _with(matcher, _Always())
+    stand_in._worry_topics = {}
+    assert stand_in.match(CHILD).confident is None
+
+
+def test_the_shipped_worry_reading_reads_a_told_worry_and_not_an_everyday_story(matcher):
+    worry = ("Jeg er pædagog i en klub. En pige på 14 må ikke komme her mere, siger hun, fordi familien synes, "
+             "det er for frit, og hendes bror holder øje med, hvem hun skriver med")
+    story = ("En dreng i min klasse har fået nye fodboldstøvler og viser dem til alle, han er rigtig glad i dag og "
+             "fortæller om sin weekend hos bedstemor")
+    assert shipped_worry().says(matcher.acute_reading(worry))
+    assert not shipped_worry().says(matcher.acute_reading(story))
+    assert matcher.match(story).confident is None
+
+
+def test_a_sentence_of_the_situation_that_asks_about_something_else_is_offered_beside_the_card(matcher, knowledge):
+    message = ("Jeg er lærer, og en elev på 14 fortæller, at hun ikke må gå til svømning eller være sammen med "
+               "veninder efter skole. Hun siger også, at familien vil sende hende på et længere ophold i "
+               "hjemlandet mod hendes vilje efter sommerferien.")
+    result = matcher.match(message)
+    assert result.confident == "bekymring-barn" and not result.acute
+    assert "udlandsophold" in result.asked_too
+    card = cards.replies_for(result, knowledge)[0].content
+    assert {"action": "topic", "topic": "udlandsophold"} in [a["data"] for a in card["actions"]]
+
+
+class _Doubting(_Never):
+    def __init__(self):  # reads every message as no worry at all
+        super().__init__()
+        self.gate = 1.0
+
+
+def test_a_message_told_at_length_that_reads_as_no_worry_gets_a_situations_card_offered_not_answered(matcher):
+    # The signals of the card on what to do when worried about a child are there (a pupil, "bange"); whether there
+    # is a worry at all is the learned reading's to say.
+    story = ("Jeg har en pige i 2. klasse, der er bange for at gå på toilettet alene, fordi der var en edderkop i "
+             "sidste uge, og moren siger, at det også er sådan derhjemme")
+    assert _with(matcher, _Always()).match(story).confident == "bekymring-barn"
+    doubted = _with(matcher, _Doubting()).match(story)
+    assert doubted.confident is None and "bekymring-barn" in doubted.suggestions()
+
+
+def test_a_short_message_is_never_doubted(matcher):
+    assert _with(matcher, _Doubting()).match("en elev må ikke gå til svømning for sin far").confident == (
+        _with(matcher, _Always()).match("en elev må ikke gå til svømning for sin far").confident)
