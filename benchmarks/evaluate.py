@@ -31,7 +31,9 @@ PARTS = {"tuning": ("examples.yaml", "tuning.yaml"), "held-back": ("heldback.yam
          "acute-e": ("acute-e.yaml",), "held-back-e": ("heldback-e.yaml",),
          "followups-f": ("followups-f.yaml",), "held-back-f": ("heldback-f.yaml",),
          "held-back-g": ("heldback-g.yaml",), "tuning-h": ("tuning-h.yaml",), "held-back-h": ("heldback-h.yaml",),
-         "tuning-j": ("tuning-j.yaml",), "held-back-j": ("heldback-j.yaml",)}
+         "tuning-j": ("tuning-j.yaml",), "held-back-j": ("heldback-j.yaml",),
+         "tuning-i": ("tuning-i.yaml",), "held-back-i": ("heldback-i.yaml",),
+         "followups-k": ("followups-k.yaml",), "held-back-k": ("heldback-k.yaml",)}
 NO_ANSWER_PHRASES = ("ikke sikker", "kan ikke finde", "fandt ikke", "forstår ikke")
 
 

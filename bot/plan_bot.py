@@ -194,6 +194,10 @@ class PlanBot(ActivityHandler):
         if answered is not None:
             # Ids only: the answer given and the passage most about the question (never what was typed).
             await self._last_answer.set(turn_context, {"ids": [i for i in (answered, result.context_passage) if i]})
+        elif result.context_passage is not None and not result.acute:
+            # Not answered, but the plan's text has a passage about it: a follow-up ("hvilke områder?") is read
+            # with that, not with the answer before.
+            await self._last_answer.set(turn_context, {"ids": [result.context_passage]})
 
     async def _feedback(self, turn_context: TurnContext, value: dict) -> None:
         """👍/👎 under an answer: only the topic (or outcome) id and the vote are kept."""

@@ -60,6 +60,8 @@ PASSAGE_BETTER = 0.8
 _AFTER_FIRST_SENTENCE = re.compile(r"(?<=[.?!])\s+")  # where a message's first sentence ends (and each one)
 MAX_SENTENCES = 8  # a situation's sentences read one by one for what they ask, at most this many
 FOLLOW_UP_MAX_WORDS = 12     # a longer message is a question of its own, not a follow-up
+FOLLOW_UP_ELLIPSIS_WORDS = 3
+COMPOUND_HEAD = 5  # a word this long that ends a compound of the text counts as said by it ("områder")  # this short, a message after an answer leans on it without any marker ("af hvem?")
 RELATED_IDF = 2.0               # a subject word in more topics than this IDF says is too common to relate two answers
 CONTEXT_PASSAGE_COVERAGE = 0.3  # the passage most about a question is kept for its follow-ups from this coverage
 _NUMBER = re.compile(r"\d|\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|hundrede)\b", re.I)      # a word at least this common in Danish (wordfreq) is no reason to suggest a topic
@@ -86,10 +88,10 @@ _ADDRESS = re.compile(r"\b\w+(?:vej|gade|allé|alle|plads|torv|stræde|boulevard
 # so only a text that holds a name with its role ("Halima El Abassi (forkvinde)") answers it, like an address.
 _NAME_ROLES = (r"(?:personen|lederen|leder|chefen|chef|formanden|formand|forkvinden|forkvinde|forpersonen|direktoeren|"
                r"direktoer|repraesentanten|koordinatoren|tovholderen|tovholder|kontaktpersonen|videnspersonen|"
-               r"sagsbehandleren|medarbejderen|ssp ?koordinatoren)")
+               r"sagsbehandleren|medarbejderen|konsulenten|ssp ?koordinatoren)")
 # "hvem er tovholder" is answered by a team or a role ("SSP er tovholder"); "hvem er leder af ..." by a person.
 _LEADER_ROLES = r"(?:lederen|leder|chefen|chef|formanden|formand|forkvinden|forkvinde|forpersonen|direktoeren|direktoer)"
-_ASKS_NAME = re.compile(rf"\b(?:hvad hedder (?:\w+ )?{_NAME_ROLES}|hvad hedder (?:hun|han|de)\b|"
+_ASKS_NAME = re.compile(rf"\b(?:hvad hedder (?:\w+ )?\w*{_NAME_ROLES}|hvad hedder (?:hun|han|de)\b|"
                         rf"hvem (?:er|var) {_LEADER_ROLES}\b|(?:navnet|navne|navn) paa (?:\w+ )?{_NAME_ROLES})")
 _NAMED_PERSON = re.compile(r"[A-ZÆØÅ][a-zæøå]+(?: [A-ZÆØÅ][a-zæøå]+){1,3} \((?:forkvinde|formand|forperson|leder|"
                            r"tovholder|koordinator)\)")
@@ -830,8 +832,11 @@ class Matcher:
         an honest "not sure" that offers the previous answer again: a wrong answer is worse."""
         message = self._english.read(words(text))
         known = tuple(p for p in previous if p in self._subject)
+        # Without a marker, only a message that short and that gets no answer of its own is read with the last one
+        # ("af hvem?", "since when?"); "hvad er Lokk?" is a question of its own.
+        ellipsis = (len(message) <= FOLLOW_UP_ELLIPSIS_WORDS and alone.confident is None and alone.passage is None)
         if (not known or alone.acute or len(message) > FOLLOW_UP_MAX_WORDS
-                or not has_phrase(message, self._markers)):
+                or not (ellipsis or has_phrase(message, self._markers))):
             return alone
         previous = known[0]
         surfaces: dict[str, str] = {}
@@ -846,6 +851,8 @@ class Matcher:
         everyday = frozenset(t for t in own if self._everyday(t, surfaces.get(t)))
         # The answer given, then the passage most about the question it answered and those under its heading.
         around = [n for p in known if p not in self._topic_terms for n in self._passages.neighbours(p)]
+        if wants & {"phone", "email"}:  # a neighbouring passage's number or e-mail is somebody else's
+            around = []
         for item in dict.fromkeys((*known, *around)):
             if self._explains(item, own, wants, everyday):
                 return self._answer_with(item, own)
@@ -890,8 +897,11 @@ class Matcher:
             return False
 
         def has(term: str) -> bool:
+            # a form of the word ("opdateret" / "opdatere"), or a compound it is the head of ("boligområder" says
+            # "områder")
             return term in said or len(term) >= MIN_DERIVATION_BASE and any(
-                t.startswith(term) or term.startswith(t) for t in said if len(t) >= MIN_DERIVATION_BASE)
+                t.startswith(term) or term.startswith(t) or len(term) >= COMPOUND_HEAD and t.endswith(term)
+                for t in said if len(t) >= MIN_DERIVATION_BASE)
 
         missing = [t for t in terms if not has(t)]
         return all(t in everyday for t in missing) and 2 * len(missing) <= len(terms)

@@ -262,3 +262,46 @@ def test_the_kinds_of_value_a_follow_up_asks_for():
     assert _SAYS_VALUE["duration"].search("Indsatsen evalueres efter 1-2 år") and _SAYS_VALUE["duration"].search(
         "Projektet løber til 2027")
     assert _SAYS_VALUE["hours"].search("Hotline, døgnåben") and not _SAYS_VALUE["price"].search("Ring 70 27 76 66")
+
+
+async def test_a_follow_up_after_a_question_without_an_answer_is_read_with_the_plans_text_about_it(ask):
+    # The first question gets no confident answer, but one passage is about it: the follow-up is read with that
+    # passage (only its id is kept), not alone and not with an older answer.
+    await ask("Hvad er Lokks telefonnummer?")  # an older answer, about something else
+    first = (await ask("Hvordan kommunikerer Odenses Enhed mod negativ social kontrol bredt om emnet?"))[0]
+    first = card_text(card_of(first))
+    assert any(p in first.lower() for p in NO_ANSWER_PHRASES)
+    text = card_text(card_of((await ask("har de en hjemmeside?"))[0]))
+    assert "negativsocialkontrol.dk" in text.lower() and not any(p in text.lower() for p in NO_ANSWER_PHRASES)
+
+
+def test_a_follow_up_asking_for_a_mail_is_not_answered_by_a_neighbouring_passage_with_someone_elses():
+    matcher = Matcher(load_plan("albertslund"))
+    shown = matcher.match("Hvad er VISOs nummer?")
+    follow_up = matcher.in_context("har de en mail?", [shown.confident, "albertslund-beredskabsplan-032"],
+                                   matcher.match("har de en mail?"))
+    assert follow_up.confident is None and follow_up.passage is None
+
+
+def test_a_follow_up_asking_for_a_role_holders_name_in_a_compound_is_a_name_question(matcher):
+    from knowledge.matcher import _ASKS_NAME
+    assert _ASKS_NAME.search("hvad hedder afdelingschefen") and _ASKS_NAME.search("hvad hedder konsulenten fra ssp")
+    assert not _ASKS_NAME.search("hvad hedder teamet")
+    shown = matcher.match("Hvem sidder i vidensteamet?")
+    question = "hvad hedder afdelingschefen?"
+    follow_up = matcher.in_context(question, [shown.confident, shown.context_passage], matcher.match(question))
+    assert follow_up.confident is None and follow_up.passage is None
+
+
+def test_a_very_short_follow_up_without_a_marker_is_read_with_the_last_answer(matcher):
+    # "af hvem?" names nothing and gets no answer alone: after an answer it leans on it
+    shown = matcher.match("Hvornår blev planen godkendt?")
+    alone = matcher.match("af hvem?")
+    assert alone.confident is None
+    assert matcher.in_context("af hvem?", [shown.confident, shown.context_passage], alone).confident == shown.confident
+
+
+def test_a_short_question_of_its_own_after_an_answer_is_answered_as_its_own(matcher):
+    shown = matcher.match("Hvad er RED's hotline?")
+    alone = matcher.match("hvad er Lokk?")
+    assert matcher.in_context("hvad er Lokk?", [shown.confident, shown.context_passage], alone) == alone
