@@ -59,6 +59,7 @@ SPECIFIC_MAX_ZIPF = 4.5
 PASSAGE_BETTER = 0.8
 _AFTER_FIRST_SENTENCE = re.compile(r"(?<=[.?!])\s+")  # where a message's first sentence ends (and each one)
 MAX_SENTENCES = 8  # a situation's sentences read one by one for what they ask, at most this many
+MIN_SENTENCE_WORDS = 5
 FOLLOW_UP_MAX_WORDS = 12     # a longer message is a question of its own, not a follow-up
 FOLLOW_UP_ELLIPSIS_WORDS = 3
 COMPOUND_HEAD = 5  # a word this long that ends a compound of the text counts as said by it ("områder")  # this short, a message after an answer leans on it without any marker ("af hvem?")
@@ -738,11 +739,13 @@ class Matcher:
         # A message told at length that the learned worry reading reads as no worry at all ("a pupil is sad: his
         # hamster died") gets a situation's card offered, not answered: the signals say what a worry is about, not
         # whether there is one.
-        doubted = self._worry is not None and not plain and not acute and self._worry.doubts(
-            self._learned_reading(message) or ())
+        doubted: bool | None = None  # read only when a situation's signals are there
         for topic_id in self._signal_ids if not plain else ():
             hits = self._signal_hits(present, topic_id)
             if hits:
+                if doubted is None:
+                    doubted = self._worry is not None and not acute and self._worry.doubts(
+                        self._learned_reading(message) or ())
                 floor = SUGGEST_THRESHOLD if doubted else SITUATION_FLOOR + 0.01 * min(hits, 10)
                 if floor > scores.get(topic_id, 0.0):
                     scores[topic_id], coverages[topic_id], specific[topic_id] = floor, 1.0, True
@@ -793,6 +796,8 @@ class Matcher:
         worry = set(self._worry_topics.values())
         found: list[str] = []
         for sentence in sentences[:MAX_SENTENCES]:
+            if len(sentence.split()) < MIN_SENTENCE_WORDS:  # "Hvad gør jeg?" asks nothing of its own
+                continue
             result = self.match(sentence)
             topic = result.confident
             if topic and result.flow is None and not result.acute and topic != answered and topic not in worry:
