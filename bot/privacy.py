@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 from gender_guesser.detector import Detector
@@ -14,6 +14,7 @@ from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
 from knowledge import Knowledge
+from knowledge.english import mostly_english
 from knowledge.text import words
 
 _CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})(-?)(\d{4})(?![\d-])")
@@ -40,10 +41,9 @@ EVERYDAY_ZIPF = 5.0
 # English message ("tea", "class", "Germany"), not a name, unless a cue says so ("Tea fra 7.b").
 ENGLISH_EVERYDAY_ZIPF = 4.5
 ENGLISH_MARGIN = 1.0
-# In a message mostly in English (most of its words commoner in English by the margin), a rarer English word is
-# English too ("Thursdays", "Portuguese", "class"): a name there needs a cue as well.
+# In a message mostly in English (knowledge.english.mostly_english), a rarer English word is English too
+# ("Thursdays", "Portuguese", "class"): a name there needs a cue as well.
 ENGLISH_MESSAGE_ZIPF = 3.0
-ENGLISH_MESSAGE_SHARE = 0.5
 # In between, a capital letter says "name" only inside a sentence, except for the words most often names: at the
 # start of one "Ali" (4.2), "Sara" (4.5) count, but not "Lykke", "Rose" or "Line" (4.6-4.7).
 SENTENCE_START_ZIPF = 4.5
@@ -102,18 +102,6 @@ def first_names() -> Mapping[str, int]:
         if len(folded) == 1 and frequency:
             names[folded[0]] = max(frequency, names.get(folded[0], 0))
     return names
-
-
-@lru_cache(maxsize=20000)
-def _english_word(word: str) -> bool:
-    """A single word commoner in English than in Danish by ENGLISH_MARGIN (cached one word at a time)."""
-    return zipf_frequency(word, "en") - zipf_frequency(word, "da") >= ENGLISH_MARGIN
-
-
-def _is_english(tokens: Iterable[str]) -> bool:
-    """Whether most words of a message are commoner in English than in Danish."""
-    words_ = [t.lower() for t in tokens]
-    return bool(words_) and sum(map(_english_word, words_)) >= ENGLISH_MESSAGE_SHARE * len(words_)
 
 
 def _texts(node) -> Iterator[str]:
@@ -211,7 +199,7 @@ class PersonalDataGuard:
         addresses = [m.span() for m in _NOT_NAMES.finditer(text)]
         spans: list[tuple[int, int]] = []
         tokens = list(_TOKEN.finditer(text))
-        english = _is_english(t.group(0) for t in tokens)
+        english = mostly_english(words(text))
         for token in tokens:
             if any(a <= token.start() < b for a, b in addresses):
                 continue

@@ -31,6 +31,12 @@ def _english_word(word: str) -> bool:
                                               zipf_frequency(word, "da")) + ENGLISH_MARGIN
 
 
+def mostly_english(message: list[str]) -> bool:
+    """Whether most of a message's words (as `words` gives them) are commoner in English than in Danish."""
+    content = [w for w in message if not w.isdigit()]
+    return len(content) >= MIN_WORDS and sum(map(_english_word, content)) >= ENGLISH_SHARE * len(content)
+
+
 class EnglishReader:
     """Reads a message written in English as the Danish words of a glossary."""
 

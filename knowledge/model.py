@@ -230,6 +230,8 @@ class AcuteSignals(_Frozen):
     # A general question about what is acute ("er det akut, hvis …"), left out like idioms: the learned reading
     # leaves such a message to the word lists, since what follows is a case imagined, not told.
     asked_about: tuple[ShortText, ...] = ()
+    # Doubt about whether danger is absent ("ikke sikker", "hvem siger"): then nothing counts as said to be absent.
+    doubt: tuple[ShortText, ...] = ()
     # Named word lists that combinations refer to as "@name" (e.g. "@soon": "i morgen", "på fredag", ...).
     words: dict[Key, tuple[Keyword, ...]] = {}
     # Or one word from every group of a combination (e.g. a departure + "i morgen"). A group is a list of

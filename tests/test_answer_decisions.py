@@ -305,3 +305,17 @@ def test_a_short_question_of_its_own_after_an_answer_is_answered_as_its_own(matc
     shown = matcher.match("Hvad er RED's hotline?")
     alone = matcher.match("hvad er Lokk?")
     assert matcher.in_context("hvad er Lokk?", [shown.confident, shown.context_passage], alone) == alone
+
+
+@pytest.mark.parametrize("reply", ["ja", "nej", "hvad?", "nej tak", "what?"])
+def test_yes_no_or_what_after_an_answer_is_not_answered_with_it_again(matcher, reply):
+    shown = matcher.match("Hvad er Lokks telefonnummer?")
+    follow_up = matcher.in_context(reply, [shown.confident, shown.context_passage], matcher.match(reply))
+    assert follow_up.confident is None and follow_up.passage is None
+
+
+def test_opening_hours_and_compound_heads_are_read_as_whole_words():
+    from knowledge.matcher import _SAYS_VALUE, _is_word
+    assert not _SAYS_VALUE["hours"].search("SSP-koordinatoren, alternativ og national")
+    assert _SAYS_VALUE["hours"].search("åbent om natten") and _SAYS_VALUE["hours"].search("Hotline, døgnåben")
+    assert _is_word("bolig") and not _is_word("be") and not _is_word("sagsbe")

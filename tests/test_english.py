@@ -59,17 +59,26 @@ def test_the_glossary_is_part_of_every_plan():
 
 
 @pytest.mark.parametrize("calm", ["She isn't in danger right now, but I'm worried about her",
-                                  "I don't think he's in danger, he is just very stressed about school",
-                                  "Jeg tror ikke, hun er i fare, men hun er meget presset derhjemme"])
-def test_danger_said_not_to_be_there_in_an_english_contraction_or_a_belief_is_no_alarm(calm):
+                                  "She is not in danger at the moment, she just wants advice"])
+def test_danger_said_not_to_be_there_in_an_english_contraction_is_no_alarm(calm):
     # "isn't" is the words "isn" "t": without the glossary's contractions "in danger" alone was read, an alarm.
     assert not _matcher("holstebro").match(calm).acute
 
 
-@pytest.mark.parametrize("danger", ["She is in danger right now, her brother is outside",
-                                    "I don't know if she is in danger, her father threatened her today",
-                                    "Jeg ved ikke, om hun er i fare"])
-def test_danger_told_or_not_known_to_be_absent_is_still_an_alarm(danger):
+@pytest.mark.parametrize("danger", [
+    "She is in danger right now, her brother is outside",
+    "I don't know if she is in danger, her father threatened her today",
+    "Jeg ved ikke, om hun er i fare",
+    # doubt about the absence of danger is no absence ("not sure", "who says")
+    "I'm not sure she isn't in danger", "Who says she isn't in danger?",
+    "Jeg er ikke sikker på, at hun ikke er i fare",
+    # a belief that there is no danger is not taken on trust: safety first
+    "Familien har besluttet at hun skal blive i Somalia efter ferien. Jeg tror ikke hun er i fare her, men hvad gør jeg?",
+    "Han tror ikke hun er i fare, men jeg gør",
+    # violence said not to be there does not hide a threat told before it
+    "Han truer hende hele tiden med at hun skal sendes til Irak. Men det er ikke noget med vold.",
+])
+def test_danger_told_doubted_or_not_known_to_be_absent_is_still_an_alarm(danger):
     assert _matcher("holstebro").match(danger).acute
 
 

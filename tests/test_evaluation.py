@@ -90,7 +90,7 @@ FOLLOW_UP_FLOORS = {"followups-f": {"right": 0.62, "wrong": 0.19}, "held-back-f"
 # Batch I (the same mix as H) was measured first after H's and J's mending, and its tuning quarter then helped mend
 # the follow-ups; batch K (follow-ups) was measured first after that (first-time.yaml).
 BATCH_FLOORS = {
-    "tuning-h": {"top1": 0.65, "rejection": 0.90, "acute": 1.0, "false_alarms": 1, "right": 0.60, "wrong": 0.10},
+    "tuning-h": {"top1": 0.62, "rejection": 0.90, "acute": 1.0, "false_alarms": 2, "right": 0.60, "wrong": 0.10},
     "held-back-h": {"top1": 0.60, "rejection": 0.75, "acute": 1.0, "false_alarms": 1, "right": 0.65, "wrong": 0.16},
     "tuning-j": {"rejection": 0.89},
     "held-back-j": {"rejection": 0.82},
