@@ -288,7 +288,7 @@ class Matcher:
         self._english = EnglishReader(knowledge.english)
         acute_signals = knowledge.acute
         self._idioms = phrase_table((*acute_signals.idioms, *acute_signals.absent, *acute_signals.asked_about))
-        # With a doubt in the message ("ikke sikker på, at hun ikke er i fare"), danger said to be absent is kept.
+        # With a doubt right before it ("ikke sikker på, at hun ikke er i fare"), danger said to be absent is kept.
         self._idioms_in_doubt = phrase_table((*acute_signals.idioms, *acute_signals.asked_about))
         self._doubt = phrase_table(acute_signals.doubt)
         self._absent = phrase_table(acute_signals.absent)
