@@ -4,8 +4,8 @@ knowledge/national/acute-model.json (acute danger) and worry-model.json (a worry
 They learn from the evaluation set's tuning parts only (tests/eval examples.yaml, tuning.yaml, acute-d.yaml,
 acute-e.yaml; the worry reading also the tuning quarters of batches H and J, tuning-h.yaml and tuning-j.yaml).
 For the acute reading an item of kind "acute" is acute and every other question is not; for the worry reading a
-situation or an acute item is a worry and every other question (facts, chat, typos, English, out of scope) is not. Follow-ups are left out, since they are read after another
-message. The held-back parts are never read. The threshold is where 1 % of the negatives would be read as
+situation or an acute item is a worry and every other question (facts, chat, typos, English, out of scope) is not.
+Follow-ups are left out, since they are read after another message. The held-back parts are never read. The threshold is where 1 % of the negatives would be read as
 positive, on five folds the model did not see. Needs scikit-learn (a dev dependency).
 
     python -m benchmarks.train_acute [--check]   # --check: only say whether the shipped models are up to date
@@ -97,7 +97,7 @@ def fit(texts: list[str], labels, weights):
     return _pipeline().fit(texts, np.array(labels), logisticregression__sample_weight=np.array(weights))
 
 
-def train(texts: list[str], labels: list[bool], weights: list[float], min_words: int = 12) -> dict:
+def train(texts: list[str], labels: list[bool], weights: list[float], min_words: int) -> dict:
     import numpy as np
     from sklearn.model_selection import StratifiedKFold
 

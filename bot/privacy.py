@@ -14,7 +14,7 @@ from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
 from knowledge import Knowledge
-from knowledge.english import mostly_english
+from knowledge.english import ENGLISH_MARGIN, mostly_english
 from knowledge.text import words
 
 _CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})(-?)(\d{4})(?![\d-])")
@@ -40,7 +40,6 @@ EVERYDAY_ZIPF = 5.0
 # A word this common in English, and commoner there than in Danish by the margin, is an English word in an
 # English message ("tea", "class", "Germany"), not a name, unless a cue says so ("Tea fra 7.b").
 ENGLISH_EVERYDAY_ZIPF = 4.5
-ENGLISH_MARGIN = 1.0
 # In a message mostly in English (knowledge.english.mostly_english), a rarer English word is English too
 # ("Thursdays", "Portuguese", "class"): a name there needs a cue as well.
 ENGLISH_MESSAGE_ZIPF = 3.0
@@ -198,9 +197,8 @@ class PersonalDataGuard:
     def _name_spans(self, text: str) -> list[tuple[int, int]]:
         addresses = [m.span() for m in _NOT_NAMES.finditer(text)]
         spans: list[tuple[int, int]] = []
-        tokens = list(_TOKEN.finditer(text))
         english = mostly_english(words(text))
-        for token in tokens:
+        for token in _TOKEN.finditer(text):
             if any(a <= token.start() < b for a, b in addresses):
                 continue
             follows = bool(spans) and text[spans[-1][1]:token.start()] in (" ", "-")

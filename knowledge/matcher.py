@@ -476,9 +476,9 @@ class Matcher:
         return table
 
 
-    def _signal_words(self, message: list[str]) -> tuple[str, ...]:
+    def _signal_words(self, message: list[str], doubted: bool | None = None) -> tuple[str, ...]:
         """The message's words as acute phrases and signals see them: typo-corrected, stop words kept."""
-        surface = drop_phrases(message, self._left_out(message))
+        surface = drop_phrases(message, self._left_out(message, doubted))
         # A word an acute or signal phrase already covers stays whole ("voldtaget" is not "vold" + "taget").
         return tuple(p for w in self._join_compounds(surface, whole_small_words=True)
                      for p in ([w] if self._phrase_index.starts(w) else self._known_parts(w)))
@@ -644,17 +644,20 @@ class Matcher:
             hits += found
         return hits
 
-    def _read(self, text: str) -> tuple[list[str], str | None, frozenset[int], bool, bool]:
+    def _read(self, text: str) -> tuple[list[str], str | None, frozenset[int], bool, bool, tuple[str, ...] | None]:
         """A message's words (English read as Danish), who it is about, the acute phrases and situation signals in
-        it, whether it is a plain question about the subject, and whether it signals acute danger."""
+        it, whether it is a plain question about the subject, whether it signals acute danger, and the words the
+        learned readings read."""
         message = self._english.read(words(text))
         audience = audience_of(message)
-        signal_words = self._signal_words(message)
+        doubted = self._doubted(message)
+        signal_words = self._signal_words(message, doubted)
         if audience == "child":  # "Fatima fra 7.b": a pupil is a child, whatever else the message says
             signal_words += (AUDIENCE_WORDS["child"],)
-        present = self._phrases_in(message, signal_words)
+        present = self._phrases_in(message, signal_words, doubted)
         plain = self._acute.is_plain_question(message)
-        acute = self._acute.detect(present, plain, self._learned_reading(message))
+        learned = self._learned_reading(message, doubted)
+        acute = self._acute.detect(present, plain, learned)
         if plain and not acute:
             # A plain question first does not make what is told after it one ("Må vi ringe til politiet? Hendes
             # far har en hammer ..."): the sentences after the question are read on their own.
@@ -663,13 +666,14 @@ class Matcher:
                 rest = self._english.read(words(told[0]))
                 acute = self._acute.detect(self._phrases_in(rest, self._signal_words(rest)),
                                            self._acute.is_plain_question(rest), self._learned_reading(rest))
-        return message, audience, present, plain, acute
+        return message, audience, present, plain, acute, learned
 
-    def _phrases_in(self, message: list[str], signal_words: tuple[str, ...]) -> frozenset[int]:
+    def _phrases_in(self, message: list[str], signal_words: tuple[str, ...],
+                    doubted: bool | None = None) -> frozenset[int]:
         """The acute phrases and situation signals in a message's words, typo-corrected and as typed (a typo fix
         towards a plan word must never hide an acute word: "kvæler")."""
         return self._phrase_index.find(signal_words) | self._phrase_index.find(
-            tuple(drop_phrases(message, self._left_out(message))))
+            tuple(drop_phrases(message, self._left_out(message, doubted))))
 
     def _doubted(self, message: list[str]) -> bool:
         """Whether danger said to be absent follows a doubt right before it ("ikke sikker på, at hun ikke er i fare",
@@ -678,19 +682,20 @@ class Matcher:
         return bool(ends) and any(0 <= start - end <= DOUBT_REACH for start, _ in phrase_spans(message, self._absent)
                                   for end in ends)
 
-    def _left_out(self, message: list[str]):
-        """The phrases left out before the acute check: idioms, danger said to be absent (unless doubted) and
-        general questions about what is acute."""
-        return self._idioms_in_doubt if self._doubted(message) else self._idioms
+    def _left_out(self, message: list[str], doubted: bool | None = None):
+        """The phrases left out before the acute check: idioms, danger said to be absent (unless doubted: given,
+        or read from the message) and general questions about what is acute."""
+        return self._idioms_in_doubt if (self._doubted(message) if doubted is None else doubted) else self._idioms
 
-    def _learned_reading(self, message: list[str]) -> tuple[str, ...] | None:
+    def _learned_reading(self, message: list[str], doubted: bool | None = None) -> tuple[str, ...] | None:
         """The words the learned acute reading reads: what follows the last "danger is not there" ("hun er ikke i
         fare lige nu, men i aften ..." from "men"), idioms left out; None for a general question about what is
         acute ("er det akut, hvis ..."), which the word lists decide alone."""
         if has_phrase(message, self._asked_about):
             return None
-        start = 0 if self._doubted(message) else last_phrase_end(message, self._absent)
-        return tuple(drop_phrases(message[start:], self._left_out(message)))
+        doubted = self._doubted(message) if doubted is None else doubted
+        start = 0 if doubted else last_phrase_end(message, self._absent)
+        return tuple(drop_phrases(message[start:], self._left_out(message, doubted)))
 
     def acute_reading(self, text: str) -> tuple[str, ...] | None:
         """A message's words as the learned acute reading sees them (English read as Danish): the same for
@@ -718,7 +723,7 @@ class Matcher:
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
         """Rank the topics for a question and decide: answer, "did you mean", or no answer."""
-        message, audience, present, plain, acute = self._read(text)
+        message, audience, present, plain, acute, learned = self._read(text)
         surfaces: dict[str, str] = {}
         q_terms = frozenset(self._terms(message, surfaces=surfaces))
         idf = self._idf
@@ -768,8 +773,7 @@ class Matcher:
             hits = self._signal_hits(present, topic_id)
             if hits:
                 if doubted is None:
-                    doubted = self._worry is not None and not acute and self._worry.doubts(
-                        self._learned_reading(message) or ())
+                    doubted = self._worry is not None and not acute and self._worry.doubts(learned or ())
                 floor = SUGGEST_THRESHOLD if doubted else SITUATION_FLOOR + 0.01 * min(hits, 10)
                 if floor > scores.get(topic_id, 0.0):
                     scores[topic_id], coverages[topic_id], specific[topic_id] = floor, 1.0, True
@@ -799,7 +803,7 @@ class Matcher:
                           and all(self._reach.get(hit.passage_id, {}).get(k) for k in wants)) else None
         context = hit.passage_id if hit is not None and hit.coverage >= CONTEXT_PASSAGE_COVERAGE else None
         if decision is not Decision.ANSWER and passage is None and not acute and not plain:
-            told = self._told_worry(message, audience)
+            told = self._told_worry(message, audience, learned)
             if told is not None:
                 result = self._worry_result(told, candidates, context)
                 if result.confident is None:
@@ -830,12 +834,12 @@ class Matcher:
                 found.append(topic)
         return tuple(dict.fromkeys(found))
 
-    def _told_worry(self, message: list[str], audience: str | None) -> str | None:
+    def _told_worry(self, message: list[str], audience: str | None,
+                    learned: tuple[str, ...] | None) -> str | None:
         """Who a worry told at length is about ("child", "adult", or "either" when the words do not say), when
-        the learned worry reading reads one; else None."""
+        the learned worry reading reads one in the words it reads (`learned`); else None."""
         if self._worry is None or len(self._worry_topics) < 2:
             return None
-        learned = self._learned_reading(message)
         if learned is None or not self._worry.says(learned):
             return None
         if audience is not None:
