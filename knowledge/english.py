@@ -52,7 +52,8 @@ class EnglishReader:
         """Whether most of the message's words are English ones (a Danish question with "hotline" is Danish)."""
         content = [w for w in message if not w.isdigit()]
         if len(content) < MIN_WORDS:
-            return False
+            # shorter, only a phrase of the glossary is English ("since when?")
+            return len(content) == 2 and len(self._in_phrases(content)) == 2 and not all(map(_danish, content))
         in_phrase = self._in_phrases(content)  # "don't" is the words "don" "t"
         english = sum(1 for i, w in enumerate(content)
                       if i in in_phrase or _english_word(w) or (w,) in self._phrases and not _danish(w))

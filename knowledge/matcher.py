@@ -78,14 +78,25 @@ _ASKS_VALUE = {
     "duration": re.compile(r"\bhvor (?:laenge|lang tid|meget tid)\b|\bhvor mange (?:aar|maaneder|uger|dage|timer)\b"),
     "price": re.compile(r"\b(?:koster|prisen|pris|gebyr|egenbetaling)\b"),
     "hours": re.compile(r"\b(?:aabent|aaben|aabne|aabningstid|aabningstider|om natten|i weekenden|weekend)\b"),
+    "frequency": re.compile(r"\bhvor (?:tit|ofte|hyppigt?)\b|\bhvor mange gange\b"),
+    # a year, not "hvornår" alone: "hvornår må jeg inddrage familien?" asks for a condition
+    "year": re.compile(r"\bsiden hvornaar\b|\bhvilket (?:aar|aarstal)\b|\bhvornaar (?:blev|startede|begyndte|"
+                       r"sluttede|slutter|udloeber|stopper|stoppede|aabnede|kom)\b"),
 }
 _SAYS_VALUE = {
-    "duration": re.compile(r"\b(?:\d+|et|en|to|tre|fire|fem|seks|syv|otte|ni|ti|halvt?)(?:[-–]\d+| til \w+)? ?"
+    # an age ("over 18 år") is no length of time
+    "duration": re.compile(r"(?<!over )(?<!under )(?<!fyldt )(?<!fylder )"
+                           r"\b(?:\d+|et|en|to|tre|fire|fem|seks|syv|otte|ni|ti|halvt?)(?:[-–]\d+| til \w+)? ?"
                            r"(?:år|måned|uge|dag|døgn|time|minut|semester)|\b(?:19|20)\d\d\b", re.I),
     "price": re.compile(r"\bkr\.?\b|\bkroner\b|\bgratis\b|\bpris|\bbetal|\bomkostning|\budgift", re.I),
     "hours": re.compile(r"\bdøgn|\balle dage\b|\bhverdag|\bkl\.|\båbent\b|\båben\b|\båbnings|\bweekend|"
                         r"\bnat\b|\bnatten\b|\bom aftenen\b", re.I),
+    # said in many ways ("hver anden måned", "to gange om året", "løbende", "ved behov"): leniently
+    "frequency": re.compile(r"\bhver\b|\bhvert\b|\bgange?\b|årlig|månedlig|ugentlig|daglig|\bløbende\b|\bbehov\b|"
+                            r"\bad hoc\b|\bminimum\b|\bmindst\b|\bom (?:året|måneden|ugen)\b|\d ?%|\bprocent", re.I),
+    "year": re.compile(r"\b(?:19|20)\d\d\b"),
 }
+_PHONE = re.compile(r"\d{2} ?\d{2} ?\d{2} ?\d{2}|\b1\d{2,3}\b")
 _ADDRESS = re.compile(r"\b\w+(?:vej|gade|allé|alle|plads|torv|stræde|boulevard) \d+|\b\d{4} [A-ZÆØÅ][a-zæøå]+")
 # "hvem er leder af ...", "hvad hedder repræsentanten": a person's name is asked for. The plans name hardly anyone,
 # so only a text that holds a name with its role ("Halima El Abassi (forkvinde)") answers it, like an address.
@@ -98,6 +109,10 @@ _ASKS_NAME = re.compile(rf"\b(?:hvad hedder (?:\w+ )?\w*{_NAME_ROLES}|hvad hedde
                         rf"hvem (?:er|var) {_LEADER_ROLES}\b|(?:navnet|navne|navn) paa (?:\w+ )?{_NAME_ROLES})")
 _NAMED_PERSON = re.compile(r"[A-ZÆØÅ][a-zæøå]+(?: [A-ZÆØÅ][a-zæøå]+){1,3} \((?:forkvinde|formand|forperson|leder|"
                            r"tovholder|koordinator)\)")
+_FORM_ONLY = ("duration", "frequency")  # asked in words that say nothing of the subject ("hvor lang tid", "hvor tit")
+# What a text must hold when a follow-up asks for it, beside the values above: the sentence to quote first.
+_SAYS_KIND = {"phone": _PHONE, "email": re.compile("@"), "number": _NUMBER, "address": _ADDRESS,
+              "name": _NAMED_PERSON}
 TYPO_CUTOFF = 82
 TYPO_SAME_INITIAL = True      # a typo is corrected only to a word with the same first letter
 CONTACT_ANSWERS_HOW = True    # a contact card covers "mail", "telefonnummer", "hvordan får jeg fat i" about it
@@ -193,6 +208,15 @@ def _is_word(part: str) -> bool:
     """The first part of a compound is a Danish word ("bolig" in "boligområder"; not "be" or "sagsbe"), with or
     without its linking s or e."""
     return len(part) >= 3 and any(zipf_frequency(p, "da") >= 3.0 for p in (part, part[:-1]) if len(p) >= 3)
+
+
+def _says_asked(wants: set[str]):
+    """Whether a sentence says what a follow-up asks for (a year, a phone number, a price), or None if it asks for
+    nothing of the kind: the sentence to quote first."""
+    patterns = [p for p in (_SAYS_VALUE.get(k) or _SAYS_KIND.get(k) for k in sorted(wants)) if p is not None]
+    if not patterns:
+        return None
+    return lambda sentence: any(p.search(sentence) for p in patterns)
 
 
 class Decision(Enum):
@@ -424,7 +448,7 @@ class Matcher:
         self._markers = phrase_table(knowledge.follow_up_markers)
         self._subject = {t: r.topic.title for t, r in knowledge.topics.items()}
         self._subject.update({p: f"{x.section}" for p, x in knowledge.passages.items()})
-        has_phone = re.compile(r"\d{2} ?\d{2} ?\d{2} ?\d{2}|\b1\d{2,3}\b")
+        has_phone = _PHONE
         self._reach = {t: {"phone": any(c.phone for c in r.contacts) or bool(has_phone.search(r.topic.answer)),
                            "email": any(c.email for c in r.contacts) or "@" in r.topic.answer}
                        for t, r in knowledge.topics.items()}
@@ -884,6 +908,12 @@ class Matcher:
         folded = " ".join(message)
         wants |= {kind for kind, asks in _ASKS_VALUE.items() if asks.search(folded)}
         own = q_terms - self._non_topic - self._wants["number"]
+        # A follow-up that only asks how long or how often ("for hvor lang tid?", "hvor tit?") asks it about the
+        # last answer's subject: its asking words are no subject an answer must say.
+        asking = frozenset(self._terms([w for kind in _FORM_ONLY for found in _ASKS_VALUE[kind].finditer(folded)
+                                        for w in found.group().split()]))
+        if own and own <= asking:
+            own = frozenset()
         everyday = frozenset(t for t in own if self._everyday(t, surfaces.get(t)))
         # The answer given, then the passage most about the question it answered and those under its heading.
         around = [n for p in known if p not in self._topic_terms for n in self._passages.neighbours(p)]
@@ -891,7 +921,7 @@ class Matcher:
             around = []
         for item in dict.fromkeys((*known, *around)):
             if self._explains(item, own, wants, everyday):
-                return self._answer_with(item, own)
+                return self._answer_with(item, own, wants)
         # Away from the previous answer only on the follow-up's own words that are not everyday Danish, every one
         # of them said (a lexical coincidence on "åbent" or "holde" is no answer).
         strict = frozenset()
@@ -916,7 +946,8 @@ class Matcher:
         hit = self._passages.best(own | subject)
         if own - everyday and hit is not None and related(hit.passage_id) and self._explains(
                 hit.passage_id, own, wants, strict):
-            return MatchResult((), False, Decision.NO_ANSWER, self._passages.hit(hit.passage_id, own | subject))
+            return MatchResult((), False, Decision.NO_ANSWER,
+                               self._passages.hit(hit.passage_id, own | subject, _says_asked(wants)))
         offered = tuple(Candidate(t, SUGGEST_THRESHOLD) for t in dict.fromkeys(
             [previous, *(c.topic_id for c in combined.candidates if c.specific)]) if t in self._priority
             and not t.startswith(FLOW_PREFIX))[:3]
@@ -947,10 +978,10 @@ class Matcher:
         return self._idf.get(term, self._unknown_idf) <= UNKNOWN_COMMON_WEIGHT + 0.5 or (
             surface is not None and not term.startswith("=") and _zipf(surface) >= SPECIFIC_MAX_ZIPF)
 
-    def _answer_with(self, item: str, terms: frozenset[str]) -> MatchResult:
+    def _answer_with(self, item: str, terms: frozenset[str], wants: set[str] = frozenset()) -> MatchResult:
         if item in self._topic_terms:
             return MatchResult((Candidate(item, 1.0),), False, Decision.ANSWER)
-        return MatchResult((), False, Decision.NO_ANSWER, self._passages.hit(item, terms))
+        return MatchResult((), False, Decision.NO_ANSWER, self._passages.hit(item, terms, _says_asked(wants)))
 
     def _decide(self, candidates: tuple[Candidate, ...], title_hits: dict[str, int] | None = None) -> Decision:
         if not candidates or candidates[0].score < SUGGEST_THRESHOLD:

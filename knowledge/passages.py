@@ -34,6 +34,7 @@ RARE_DF = 2
 # A quote is the best-matching sentence and, if they also match, up to two more of the same passage.
 MAX_QUOTE_SENTENCES = 3
 MAX_QUOTE_CHARS = 600
+SAYS_ASKED = 100.0  # more than any sentence's terms weigh
 
 _NAME = re.compile(r"(?<=[a-zæøå,] )[A-ZÆØÅ][\w-]+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"”»•(])|\n+")
@@ -163,21 +164,26 @@ class PassageIndex:
         n = self._by_id.get(passage_id)
         return self._own[n] if n is not None else frozenset()
 
-    def hit(self, passage_id: str, terms: frozenset[str]) -> PassageHit | None:
-        """Passage `passage_id` as the answer to `terms`, quoting the sentences that match them (or its start)."""
+    def hit(self, passage_id: str, terms: frozenset[str],
+            says: Callable[[str], bool] | None = None) -> PassageHit | None:
+        """Passage `passage_id` as the answer to `terms`, quoting the sentences that match them (or its start).
+        `says`: what the question asks for (a year, a phone number): a sentence that says it is quoted first."""
         n = self._by_id.get(passage_id)
         if n is None:
             return None
         coverage, matched = self.coverage(n, terms, self.weight)
-        quote = self.quote(n, terms, self.weight) if matched else tuple(
-            s for s, _ in self._sentences[n][:MAX_QUOTE_SENTENCES])
-        return PassageHit(passage_id, 0.0, round(coverage, 4), round(matched, 4), quote)
+        quote = self.quote(n, terms, self.weight, says) if matched or says else ()
+        return PassageHit(passage_id, 0.0, round(coverage, 4), round(matched, 4),
+                          quote or tuple(s for s, _ in self._sentences[n][:MAX_QUOTE_SENTENCES]))
 
-    def quote(self, n: int, terms: frozenset[str], weight: Callable[[str], float]) -> tuple[str, ...]:
+    def quote(self, n: int, terms: frozenset[str], weight: Callable[[str], float],
+              says: Callable[[str], bool] | None = None) -> tuple[str, ...]:
         """The sentences of passage n that answer: the best one, and up to two more that share the question's
-        terms, in the order the text has them."""
-        scored = [(sum(weight(t) for t in terms & s_terms), i) for i, (_, s_terms) in enumerate(self._sentences[n])]
-        if not scored:
+        terms, in the order the text has them. A sentence that `says` what is asked ranks above any other; with
+        none that matches at all, nothing."""
+        scored = [(sum(weight(t) for t in terms & s_terms) + (SAYS_ASKED if says and says(text) else 0.0), i)
+                  for i, (text, s_terms) in enumerate(self._sentences[n])]
+        if not scored or (says and max(scored)[0] <= 0):
             return ()
         best = max(scored)[1]
         chosen = {best}

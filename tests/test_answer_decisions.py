@@ -262,6 +262,39 @@ def test_the_kinds_of_value_a_follow_up_asks_for():
     assert _SAYS_VALUE["duration"].search("Indsatsen evalueres efter 1-2 år") and _SAYS_VALUE["duration"].search(
         "Projektet løber til 2027")
     assert _SAYS_VALUE["hours"].search("Hotline, døgnåben") and not _SAYS_VALUE["price"].search("Ring 70 27 76 66")
+    # how often and since when; "hvornår" alone asks for a condition as often as for a time
+    assert {k for k, r in _ASKS_VALUE.items() if r.search("hvor tit moedes de")} == {"frequency"}
+    assert {k for k, r in _ASKS_VALUE.items() if r.search("siden hvornaar")} == {"year"}
+    assert not any(r.search("hvornaar maa jeg inddrage familien") for r in _ASKS_VALUE.values())
+    assert _SAYS_VALUE["frequency"].search("Netværket mødes hver anden måned")
+    assert _SAYS_VALUE["year"].search("Teamet blev oprettet i 2017") and not _SAYS_VALUE["year"].search("ring 1888")
+    # an age is no length of time
+    assert not _SAYS_VALUE["duration"].search("henvendelser fra personer over 18 år")
+
+
+def test_a_follow_up_that_only_asks_how_long_quotes_the_sentence_that_says_it(matcher):
+    # "for hvor lang tid?" after the recommendation of a unit against negative social control: the recommendation's
+    # text says "i en periode på 1-2 år", and that sentence is the one quoted, whatever words it shares.
+    shown = matcher.match("Ekspertgruppen anbefaler at Odense etablerer en enhed for negativ social kontrol")
+    question = "for hvor lang tid?"
+    follow_up = matcher.in_context(question, [shown.confident or shown.passage.passage_id, shown.context_passage],
+                                   matcher.match(question))
+    assert follow_up.passage is not None
+    assert "1-2 år" in " ".join(follow_up.passage.quote)
+
+
+def test_a_passage_quote_starts_with_the_sentence_that_says_what_is_asked():
+    from knowledge.passages import PassageIndex
+    from knowledge.model import Passage
+    text = ("Netværket består af medarbejdere fra skoler og klubber. Det mødes hver anden måned. "
+            "Det blev oprettet i 2019 af kommunen.")
+    index = PassageIndex({"p": Passage(id="p", document="d", section="Netværket", text=text)},
+                         lambda t: tuple(w.lower() for w in t.replace(".", " ").split()))
+    assert index.hit("p", frozenset({"netværket"})).quote[0].startswith("Netværket består")
+    year = index.hit("p", frozenset({"netværket"}), lambda s: "2019" in s).quote
+    assert "Det blev oprettet i 2019 af kommunen." in year
+    # nothing says it: the passage's start, as without
+    assert index.hit("p", frozenset(), lambda s: "2030" in s).quote[0].startswith("Netværket består")
 
 
 async def test_a_follow_up_after_a_question_without_an_answer_is_read_with_the_plans_text_about_it(ask):

@@ -52,6 +52,19 @@ def test_an_english_question_gets_the_answer_of_its_danish(plan, english, danish
     assert m.match(english).confident == m.match(danish).confident
 
 
+def test_two_words_are_english_only_when_they_are_a_phrase_of_the_glossary():
+    reader = EnglishReader({"since when": "siden hvornår", "when": "hvornår", "forced marriage": "tvangsægteskab"})
+    assert reader.read(words("since when?")) == words("siden hvornår")
+    assert reader.read(words("forced marriage")) == words("tvangsægteskab")
+    assert not reader.is_english(words("since 2019"))  # one glossary word is not enough in so short a message
+    assert not reader.is_english(words("hvornår når"))
+
+
+@pytest.mark.parametrize("plan", ["holstebro", "albertslund"])
+def test_a_safe_house_is_red_safehouse(plan):
+    assert _matcher(plan).match("safe house").confident == _matcher(plan).match("safehouse").confident == "red-safehouse"
+
+
 def test_the_glossary_is_part_of_every_plan():
     for plan in ("holstebro", "albertslund"):
         knowledge = load_plan(plan)
