@@ -63,9 +63,20 @@ def test_danger_told_in_other_words_is_acute(matcher, text):
     "i dag sagde hun at familien på sigt vil sende hende ud af landet",  # "i dag" is when it was told
     "der er ingen rejseplaner lige nu, men hun er bekymret",
     "hun siger, at hun ikke er i fare lige nu",
+    # not told of, or not feared; a weekday every week is a habit, not soon
+    "hans far vil have ham gift med en kusine. Han har ikke nævnt trusler. Vi spiller bordtennis hver torsdag",
+    "her husband won't allow her to take the internship. She says she is not scared of violence, just stuck",
 ])
 def test_danger_said_not_to_be_there_is_not_acute(matcher, text):
     assert not matcher.match(text).acute
+
+
+@pytest.mark.parametrize("text", [
+    "Han har ikke nævnt trusler, men i går sagde hun at faren vil slå hende ihjel i aften",
+    "hun skal giftes på torsdag i Pakistan",
+])
+def test_danger_told_beside_a_habit_or_an_absence_is_still_acute(matcher, text):
+    assert matcher.match(text).acute
 
 
 def test_small_words_join_only_into_a_word_the_acute_lists_use(matcher):
