@@ -57,7 +57,7 @@ def training_set(reading: str = "acute") -> tuple[list[str], list[bool], list[fl
     worry = reading == "worry"
     for name in WORRY_PARTS if worry else TRAINING_PARTS:
         for item in yaml.safe_load((ROOT / "tests" / "eval" / name).read_text(encoding="utf-8")):
-            words = matcher.acute_reading(item["q"])
+            words = matcher.worry_reading(item["q"]) if worry else matcher.acute_reading(item["q"])
             if item["kind"] not in NOT_TRAINED_ON and words is not None:  # None: the model never reads it
                 texts.append(" ".join(words))
                 labels.append(item["kind"] in WORRY_KINDS if worry else item["kind"] == "acute")

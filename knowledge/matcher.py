@@ -182,7 +182,9 @@ def audience_of(message: list[str]) -> str | None:
     """"child" or "adult" when the message names a pupil, a school class or a person's age, else None."""
     for i, word in enumerate(message):
         if word in _PUPIL:
-            return "child"
+            # a pupil is a child, unless the pupil's own age says otherwise ("en elev på 19" at HF or sprogskole)
+            age = message[i + 2] if i + 2 < len(message) and message[i + 1] in ("paa", "er") else ""
+            return "adult" if age.isdigit() and ADULT_AGE <= int(age) < 100 else "child"
         after = message[i + 1] if i + 1 < len(message) else ""
         before = message[i - 1] if i else ""
         if _CLASS.match(word) or (word.isdigit() and int(word) <= 10
@@ -671,7 +673,7 @@ class Matcher:
     def _read(self, text: str) -> tuple[list[str], str | None, frozenset[int], bool, bool, tuple[str, ...] | None]:
         """A message's words (English read as Danish), who it is about, the acute phrases and situation signals in
         it, whether it is a plain question about the subject, whether it signals acute danger, and the words the
-        learned readings read."""
+        learned worry reading reads."""
         message = self._english.read(words(text))
         audience = audience_of(message)
         doubted = self._doubted(message)
@@ -682,6 +684,8 @@ class Matcher:
         plain = self._acute.is_plain_question(message)
         learned = self._learned_reading(message, doubted)
         acute = self._acute.detect(present, plain, learned)
+        worry = learned if learned is None or doubted or not has_phrase(message, self._absent) else (
+            self._learned_reading(message, doubted, whole=True))
         if plain and not acute:
             # A plain question first does not make what is told after it one ("Må vi ringe til politiet? Hendes
             # far har en hammer ..."): the sentences after the question are read on their own.
@@ -690,7 +694,7 @@ class Matcher:
                 rest = self._english.read(words(told[0]))
                 acute = self._acute.detect(self._phrases_in(rest, self._signal_words(rest)),
                                            self._acute.is_plain_question(rest), self._learned_reading(rest))
-        return message, audience, present, plain, acute, learned
+        return message, audience, present, plain, acute, worry
 
     def _phrases_in(self, message: list[str], signal_words: tuple[str, ...],
                     doubted: bool | None = None) -> frozenset[int]:
@@ -711,20 +715,26 @@ class Matcher:
         or read from the message) and general questions about what is acute."""
         return self._idioms_in_doubt if (self._doubted(message) if doubted is None else doubted) else self._idioms
 
-    def _learned_reading(self, message: list[str], doubted: bool | None = None) -> tuple[str, ...] | None:
+    def _learned_reading(self, message: list[str], doubted: bool | None = None,
+                         whole: bool = False) -> tuple[str, ...] | None:
         """The words the learned acute reading reads: what follows the last "danger is not there" ("hun er ikke i
         fare lige nu, men i aften ..." from "men"), idioms left out; None for a general question about what is
-        acute ("er det akut, hvis ..."), which the word lists decide alone."""
+        acute ("er det akut, hvis ..."), which the word lists decide alone. `whole`: the worry reading's words,
+        the whole message (a worry told before "det er ikke akut" is still told)."""
         if has_phrase(message, self._asked_about):
             return None
         doubted = self._doubted(message) if doubted is None else doubted
-        start = 0 if doubted else last_phrase_end(message, self._absent)
+        start = 0 if doubted or whole else last_phrase_end(message, self._absent)
         return tuple(drop_phrases(message[start:], self._left_out(message, doubted)))
 
     def acute_reading(self, text: str) -> tuple[str, ...] | None:
         """A message's words as the learned acute reading sees them (English read as Danish): the same for
         training (benchmarks/train_acute.py) as for the bot."""
         return self._learned_reading(self._english.read(words(text)))
+
+    def worry_reading(self, text: str) -> tuple[str, ...] | None:
+        """A message's words as the learned worry reading sees them: all of it, idioms left out."""
+        return self._learned_reading(self._english.read(words(text)), whole=True)
 
     def is_acute(self, text: str) -> bool:
         """Whether a message signals acute danger (the acute stage of `match`, without ranking the topics)."""
@@ -747,7 +757,7 @@ class Matcher:
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
         """Rank the topics for a question and decide: answer, "did you mean", or no answer."""
-        message, audience, present, plain, acute, learned = self._read(text)
+        message, audience, present, plain, acute, worry_words = self._read(text)
         surfaces: dict[str, str] = {}
         q_terms = frozenset(self._terms(message, surfaces=surfaces))
         idf = self._idf
@@ -797,7 +807,7 @@ class Matcher:
             hits = self._signal_hits(present, topic_id)
             if hits:
                 if doubted is None:
-                    doubted = self._worry is not None and not acute and self._worry.doubts(learned or ())
+                    doubted = self._worry is not None and not acute and self._worry.doubts(worry_words or ())
                 floor = SUGGEST_THRESHOLD if doubted else SITUATION_FLOOR + 0.01 * min(hits, 10)
                 if floor > scores.get(topic_id, 0.0):
                     scores[topic_id], coverages[topic_id], specific[topic_id] = floor, 1.0, True
@@ -827,7 +837,7 @@ class Matcher:
                           and all(self._reach.get(hit.passage_id, {}).get(k) for k in wants)) else None
         context = hit.passage_id if hit is not None and hit.coverage >= CONTEXT_PASSAGE_COVERAGE else None
         if decision is not Decision.ANSWER and passage is None and not acute and not plain:
-            told = self._told_worry(message, audience, learned)
+            told = self._told_worry(message, audience, worry_words)
             if told is not None:
                 result = self._worry_result(told, candidates, context)
                 if result.confident is None:

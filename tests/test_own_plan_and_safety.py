@@ -133,6 +133,18 @@ def test_an_adult_age_is_no_child():
     assert result.confident == "bekymring-voksen"
 
 
+@pytest.mark.parametrize("text,audience", [
+    ("En elev på 19 på HF siger at familien bestemmer hvem han ser", "adult"),  # HF, sprogskole: pupils are adults
+    ("eleven er 20 år og må ikke tage et studiejob", "adult"),
+    ("en elev på 15 må ikke gå ud efter skole", "child"),
+    ("eleven er 2 år bagud og bliver holdt hjemme", "child"),  # a number, not the pupil's age
+])
+def test_a_pupils_own_age_says_whether_the_pupil_is_a_child(text, audience):
+    from knowledge.matcher import audience_of
+    from knowledge.text import words
+    assert audience_of(words(text)) == audience
+
+
 @pytest.mark.parametrize("plan", shipped_plans())
 @pytest.mark.parametrize("text", ["hvordan søger jeg ferie", "kan jeg få løn for overarbejde",
                                   "hvordan håndterer jeg mobning i klassen"])

@@ -93,8 +93,8 @@ def test_the_shipped_worry_reading_reads_a_told_worry_and_not_an_everyday_story(
              "det er for frit, og hendes bror holder øje med, hvem hun skriver med")
     story = ("En dreng i min klasse har fået nye fodboldstøvler og viser dem til alle, han er rigtig glad i dag og "
              "fortæller om sin weekend hos bedstemor")
-    assert shipped_worry().says(matcher.acute_reading(worry))
-    assert not shipped_worry().says(matcher.acute_reading(story))
+    assert shipped_worry().says(matcher.worry_reading(worry))
+    assert not shipped_worry().says(matcher.worry_reading(story))
     assert matcher.match(story).confident is None
 
 
@@ -128,3 +128,15 @@ def test_a_message_told_at_length_that_reads_as_no_worry_gets_a_situations_card_
 def test_a_short_message_is_never_doubted(matcher):
     assert _with(matcher, _Doubting()).match("en elev må ikke gå til svømning for sin far").confident == (
         _with(matcher, _Always()).match("en elev må ikke gå til svømning for sin far").confident)
+
+
+def test_a_worry_told_before_it_is_said_not_to_be_acute_is_still_a_worry(matcher):
+    # The acute reading reads only what follows "det er ikke akut"; the worry reading reads the whole message.
+    told = ("En kvinde på 25 på sprogskolen fortæller at familien bestemmer alt, hvem hun ser og hvad hun læser, og "
+            "hun vil gerne flytte et sted hen hvor de ikke kan finde hende. Det er ikke akut, hun planlægger det til "
+            "foråret. Hvad kan jeg sige til hende?")
+    assert "bestemmer" in matcher.worry_reading(told) and "bestemmer" not in matcher.acute_reading(told)
+    assert shipped_worry().says(matcher.worry_reading(told))
+    result = matcher.match(told)
+    assert not result.acute  # moving somewhere is no one taken somewhere
+    assert result.confident == "bekymring-voksen"
