@@ -58,6 +58,10 @@ SPECIFIC_MAX_ZIPF = 4.5
 # instead of a topic below SURE_THRESHOLD ("værktøjskasse": the recommendation's text, not the list of five).
 PASSAGE_BETTER = 0.8
 _AFTER_FIRST_SENTENCE = re.compile(r"(?<=[.?!])\s+")  # where a message's first sentence ends (and each one)
+# Words right after danger said to be absent that say when it is absent ("ikke truet lige nu"): part of it.
+_ABSENT_TAILS = (("lige", "nu"), ("i", "oejeblikket"), ("for", "tiden"), ("right", "now"), ("nu",))
+# Chat spellings of "ikke" ("hun er ikk bange"), read as the word before the acute check
+_CHAT_SPELLINGS = {"ik": "ikke", "ikk": "ikke", "ikek": "ikke", "ikkke": "ikke"}
 DOUBT_REACH = 4  # a doubt at most this many words before danger said to be absent takes the absence back
 MAX_SENTENCES = 8  # a situation's sentences read one by one for what they ask, at most this many
 MIN_SENTENCE_WORDS = 5
@@ -674,7 +678,7 @@ class Matcher:
         """A message's words (English read as Danish), who it is about, the acute phrases and situation signals in
         it, whether it is a plain question about the subject, whether it signals acute danger, and the words the
         learned worry reading reads."""
-        message = self._english.read(words(text))
+        message = self._acute_words(text)
         audience = audience_of(message)
         doubted = self._doubted(message)
         signal_words = self._signal_words(message, doubted)
@@ -691,7 +695,7 @@ class Matcher:
             # far har en hammer ..."): the sentences after the question are read on their own.
             told = _AFTER_FIRST_SENTENCE.split(text.strip(), maxsplit=1)[1:]
             if told:
-                rest = self._english.read(words(told[0]))
+                rest = self._acute_words(told[0])
                 acute = self._acute.detect(self._phrases_in(rest, self._signal_words(rest)),
                                            self._acute.is_plain_question(rest), self._learned_reading(rest))
         return message, audience, present, plain, acute, worry
@@ -725,16 +729,22 @@ class Matcher:
             return None
         doubted = self._doubted(message) if doubted is None else doubted
         start = 0 if doubted or whole else last_phrase_end(message, self._absent)
+        if start:  # "hun er ikke truet lige nu": the time belongs to the absence, not to what follows
+            start += next((len(tail) for tail in _ABSENT_TAILS if tuple(message[start:start + len(tail)]) == tail), 0)
         return tuple(drop_phrases(message[start:], self._left_out(message, doubted)))
 
     def acute_reading(self, text: str) -> tuple[str, ...] | None:
         """A message's words as the learned acute reading sees them (English read as Danish): the same for
         training (benchmarks/train_acute.py) as for the bot."""
-        return self._learned_reading(self._english.read(words(text)))
+        return self._learned_reading(self._acute_words(text))
 
     def worry_reading(self, text: str) -> tuple[str, ...] | None:
         """A message's words as the learned worry reading sees them: all of it, idioms left out."""
-        return self._learned_reading(self._english.read(words(text)), whole=True)
+        return self._learned_reading(self._acute_words(text), whole=True)
+
+    def _acute_words(self, text: str) -> list[str]:
+        """A message's words as read for danger and worry: English as Danish, "ikk" as "ikke"."""
+        return [_CHAT_SPELLINGS.get(w, w) for w in self._english.read(words(text))]
 
     def is_acute(self, text: str) -> bool:
         """Whether a message signals acute danger (the acute stage of `match`, without ranking the topics)."""

@@ -66,6 +66,10 @@ def test_danger_told_in_other_words_is_acute(matcher, text):
     # not told of, or not feared; a weekday every week is a habit, not soon
     "hans far vil have ham gift med en kusine. Han har ikke nævnt trusler. Vi spiller bordtennis hver torsdag",
     "her husband won't allow her to take the internship. She says she is not scared of violence, just stuck",
+    # the time of an absence belongs to it; "ikk" is "ikke"; every weekend is a habit
+    "hendes mand styrer pengene, og hun er bange for at miste sin opholdstilladelse. Hun er ikke truet lige nu siger "
+    "hun. Hvad kan jeg sige til hende?",
+    "hun skal forloves med en fra familien efter sommerferien. hun er ikk bange for at blive slået siger hun",
 ])
 def test_danger_said_not_to_be_there_is_not_acute(matcher, text):
     assert not matcher.match(text).acute

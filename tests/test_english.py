@@ -60,6 +60,13 @@ def test_two_words_are_english_only_when_they_are_a_phrase_of_the_glossary():
     assert not reader.is_english(words("hvornår når"))
 
 
+def test_every_weekend_is_read_as_a_habit_not_as_soon():
+    m = _matcher("holstebro")
+    # "every weekend" is "hver weekend", an idiom the acute check leaves out ("weekend" alone is soon)
+    assert "weekend" not in m.acute_reading("her parents take her phone every weekend when she goes home")
+    assert "weekenden" in m.acute_reading("her parents will take her abroad this weekend")
+
+
 @pytest.mark.parametrize("plan", ["holstebro", "albertslund"])
 def test_a_safe_house_is_red_safehouse(plan):
     assert _matcher(plan).match("safe house").confident == _matcher(plan).match("safehouse").confident == "red-safehouse"
