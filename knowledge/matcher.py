@@ -43,7 +43,7 @@ from .model import Knowledge
 from . import acute_model
 from .acute import AcuteDetector, PhraseIndex, phrases
 from .english import EnglishReader
-from .passages import PassageHit, PassageIndex, decide as passage_answers
+from .passages import PassageHit, PassageIndex, decide as passage_answers, sentences as text_sentences
 from .text import drop_phrases, has_phrase, last_phrase_end, phrase_spans, phrase_table, stem, stems, unfold, words
 
 FLOW_PREFIX = "flow:"         # candidates that start a guided flow
@@ -113,6 +113,7 @@ _ASKS_NAME = re.compile(rf"\b(?:hvad hedder (?:\w+ )?\w*{_NAME_ROLES}|hvad hedde
                         rf"hvem (?:er|var) {_LEADER_ROLES}\b|(?:navnet|navne|navn) paa (?:\w+ )?{_NAME_ROLES})")
 _NAMED_PERSON = re.compile(r"[A-ZÆØÅ][a-zæøå]+(?: [A-ZÆØÅ][a-zæøå]+){1,3} \((?:forkvinde|formand|forperson|leder|"
                            r"tovholder|koordinator)\)")
+_VALUE_KINDS = frozenset({"number", "duration", "frequency", "year", "price"})  # said in one sentence with the subject
 _FORM_ONLY = ("duration", "frequency")  # asked in words that say nothing of the subject ("hvor lang tid", "hvor tit")
 # What a text must hold when a follow-up asks for it, beside the values above: the sentence to quote first.
 _SAYS_KIND = {"phone": _PHONE, "email": re.compile("@"), "number": _NUMBER, "address": _ADDRESS,
@@ -214,6 +215,14 @@ def _is_word(part: str) -> bool:
     """The first part of a compound is a Danish word ("bolig" in "boligområder"; not "be" or "sagsbe"), with or
     without its linking s or e."""
     return len(part) >= 3 and any(zipf_frequency(p, "da") >= 3.0 for p in (part, part[:-1]) if len(p) >= 3)
+
+
+def _said_in(term: str, said) -> bool:
+    """Whether a text's terms say a term: it or a form of it ("opdateret" / "opdatere"), or a compound it is the
+    head of ("boligområder" says "områder")."""
+    return term in said or len(term) >= MIN_DERIVATION_BASE and any(
+        t.startswith(term) or term.startswith(t) or len(term) >= COMPOUND_HEAD and t.endswith(term)
+        and _is_word(t[:-len(term)]) for t in said if len(t) >= MIN_DERIVATION_BASE)
 
 
 def _says_asked(wants: set[str]):
@@ -453,6 +462,8 @@ class Matcher:
         # For follow-ups: what each answer says (its terms), what it is about (its subject), how to reach its contacts.
         self._markers = phrase_table(knowledge.follow_up_markers)
         self._subject = {t: r.topic.title for t, r in knowledge.topics.items()}
+        self._topic_texts = {t: (r.topic.answer, *r.topic.points) for t, r in knowledge.topics.items()}
+        self._topic_sentences: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}  # filled as asked
         self._subject.update({p: f"{x.section}" for p, x in knowledge.passages.items()})
         has_phone = _PHONE
         self._reach = {t: {"phone": any(c.phone for c in r.contacts) or bool(has_phone.search(r.topic.answer)),
@@ -940,7 +951,7 @@ class Matcher:
         if wants & {"phone", "email"}:  # a neighbouring passage's number or e-mail is somebody else's
             around = []
         for item in dict.fromkeys((*known, *around)):
-            if self._explains(item, own, wants, everyday):
+            if self._explains(item, own, wants, everyday) and self._says_together(item, own - everyday, wants):
                 return self._answer_with(item, own, wants)
         # Away from the previous answer only on the follow-up's own words that are not everyday Danish, every one
         # of them said (a lexical coincidence on "åbent" or "holde" is no answer).
@@ -983,15 +994,26 @@ class Matcher:
         if not said or not all(reach.get(kind) for kind in wants):
             return False
 
-        def has(term: str) -> bool:
-            # a form of the word ("opdateret" / "opdatere"), or a compound it is the head of ("boligområder" says
-            # "områder")
-            return term in said or len(term) >= MIN_DERIVATION_BASE and any(
-                t.startswith(term) or term.startswith(t) or len(term) >= COMPOUND_HEAD and t.endswith(term)
-                and _is_word(t[:-len(term)]) for t in said if len(t) >= MIN_DERIVATION_BASE)
-
-        missing = [t for t in terms if not has(t)]
+        missing = [t for t in terms if not _said_in(t, said)]
         return all(t in everyday for t in missing) and 2 * len(missing) <= len(terms)
+
+    def _says_together(self, item: str, terms: frozenset[str], wants: set[str]) -> bool:
+        """Whether one sentence of a topic's answer or of a passage says the value asked for (a number, a year, how
+        long) with a word of the question: "hvor mange netværksmøder?" is not answered by a text that has a number
+        in one sentence and the meetings in another."""
+        says = _says_asked(wants & _VALUE_KINDS)
+        if says is None or not terms:
+            return True
+        return any(says(text) and any(_said_in(t, s_terms) for t in terms) for text, s_terms in self._sentences(item))
+
+    def _sentences(self, item: str) -> tuple[tuple[str, frozenset[str]], ...]:
+        if item not in self._topic_terms:
+            return self._passages.sentences_of(item)
+        found = self._topic_sentences.get(item)
+        if found is None:
+            texts = [s for text in self._topic_texts[item] for s in text_sentences(text)]
+            found = self._topic_sentences[item] = tuple((s, frozenset(self._terms(words(s)))) for s in texts)
+        return found
 
     def _everyday(self, term: str, surface: str | None) -> bool:
         """A term that weighs like an everyday Danish word ("særligt", "ellers"): it alone decides nothing."""

@@ -164,6 +164,11 @@ class PassageIndex:
         n = self._by_id.get(passage_id)
         return self._own[n] if n is not None else frozenset()
 
+    def sentences_of(self, passage_id: str) -> tuple[tuple[str, frozenset[str]], ...]:
+        """A passage's sentences with their terms (empty for an unknown id)."""
+        n = self._by_id.get(passage_id)
+        return tuple(self._sentences[n]) if n is not None else ()
+
     def hit(self, passage_id: str, terms: frozenset[str],
             says: Callable[[str], bool] | None = None) -> PassageHit | None:
         """Passage `passage_id` as the answer to `terms`, quoting the sentences that match them (or its start).

@@ -283,6 +283,26 @@ def test_a_follow_up_that_only_asks_how_long_quotes_the_sentence_that_says_it(ma
     assert "1-2 år" in " ".join(follow_up.passage.quote)
 
 
+@pytest.mark.parametrize("first, question", [
+    ("Hvad er RED Rådgivning?", "hvor mange psykologtimer kan de bevilge?"),
+    ("Hvad er de lokale social kontrol-vejledere i Aarhus?", "hvor mange netværksmøder har de?"),
+])
+def test_a_follow_up_asking_how_many_needs_the_number_and_the_subject_in_one_sentence(matcher, first, question):
+    # The card has a number and the word asked about, but in different sentences: that is no answer.
+    shown = matcher.match(first)
+    follow_up = matcher.in_context(question, [shown.confident, shown.context_passage], matcher.match(question))
+    assert follow_up.confident is None and follow_up.passage is None
+
+
+def test_a_follow_up_asking_how_many_is_answered_where_one_sentence_says_both(matcher):
+    shown = matcher.match("Hvad er TÆK i Aarhus?")
+    question = "hvor mange konsulenter er der?"
+    follow_up = matcher.in_context(question, [shown.confident or shown.passage.passage_id, shown.context_passage],
+                                   matcher.match(question))
+    assert follow_up.passage is not None
+    assert "fire konsulenter" in " ".join(follow_up.passage.quote)
+
+
 def test_a_passage_quote_starts_with_the_sentence_that_says_what_is_asked():
     from knowledge.passages import PassageIndex
     from knowledge.model import Passage
