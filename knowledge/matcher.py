@@ -114,7 +114,10 @@ _ASKS_NAME = re.compile(rf"\b(?:hvad hedder (?:\w+ )?\w*{_NAME_ROLES}|hvad hedde
 _NAMED_PERSON = re.compile(r"[A-ZÆØÅ][a-zæøå]+(?: [A-ZÆØÅ][a-zæøå]+){1,3} \((?:forkvinde|formand|forperson|leder|"
                            r"tovholder|koordinator)\)")
 _VALUE_KINDS = frozenset({"number", "duration", "frequency", "year", "price"})  # said in one sentence with the subject
-_FORM_ONLY = ("duration", "frequency")  # asked in words that say nothing of the subject ("hvor lang tid", "hvor tit")
+# asked in words that say nothing of the subject ("hvor lang tid", "hvor tit", "hvornår slutter"); "siden" is said
+# by the answer too ("siden 2021")
+_FORM_ONLY = ("duration", "frequency", "year")
+_FORM_KEPT = frozenset({"siden"})
 # What a text must hold when a follow-up asks for it, beside the values above: the sentence to quote first.
 _SAYS_KIND = {"phone": _PHONE, "email": re.compile("@"), "number": _NUMBER, "address": _ADDRESS,
               "name": _NAMED_PERSON}
@@ -942,7 +945,7 @@ class Matcher:
         # A follow-up that only asks how long or how often ("for hvor lang tid?", "hvor tit?") asks it about the
         # last answer's subject: its asking words are no subject an answer must say.
         asking = frozenset(self._terms([w for kind in _FORM_ONLY for found in _ASKS_VALUE[kind].finditer(folded)
-                                        for w in found.group().split()]))
+                                        for w in found.group().split() if w not in _FORM_KEPT]))
         if own and own <= asking:
             own = frozenset()
         everyday = frozenset(t for t in own if self._everyday(t, surfaces.get(t)))

@@ -303,6 +303,20 @@ def test_a_follow_up_asking_how_many_is_answered_where_one_sentence_says_both(ma
     assert "fire konsulenter" in " ".join(follow_up.passage.quote)
 
 
+@pytest.mark.parametrize("question", ["hvornår slutter det?", "hvornår udløber det?"])
+def test_a_follow_up_that_only_asks_when_it_ends_is_answered_by_the_text_that_gives_the_year(matcher, question):
+    shown = matcher.match("Hvad er Københavns områdebaserede indsats på Bispebjerg Bakke?")
+    previous = [shown.confident or shown.passage.passage_id, shown.context_passage]
+    follow_up = matcher.in_context(question, previous, matcher.match(question))
+    text = " ".join(follow_up.passage.quote) if follow_up.passage else matcher_answer(follow_up.confident)
+    assert "2027" in text
+
+
+def matcher_answer(topic_id: str) -> str:
+    record = load_plan("holstebro").topics[topic_id]
+    return " ".join((record.topic.answer, *record.topic.points))
+
+
 def test_a_passage_quote_starts_with_the_sentence_that_says_what_is_asked():
     from knowledge.passages import PassageIndex
     from knowledge.model import Passage
