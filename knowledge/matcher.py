@@ -203,7 +203,8 @@ def audience_of(message: list[str]) -> str | None:
         if before in ("under", "over") and int(word) == ADULT_AGE:
             return "child" if before == "under" else "adult"
         person_on = before == "paa" and i >= 2 and message[i - 2] in _PERSON
-        if after in _AGED or before in _IS_AGED or person_on:
+        # "en kvinde (34)", "one of the girls (14)": a number right after a person is her age
+        if after in _AGED or before in _IS_AGED or person_on or before in _PERSON:
             return "child" if int(word) < ADULT_AGE else "adult"
     return None
 

@@ -138,8 +138,11 @@ def test_an_adult_age_is_no_child():
     ("eleven er 20 år og må ikke tage et studiejob", "adult"),
     ("en elev på 15 må ikke gå ud efter skole", "child"),
     ("eleven er 2 år bagud og bliver holdt hjemme", "child"),  # a number, not the pupil's age
+    ("en kvinde (34) fortæller at manden tager hendes løn", "adult"),  # a number right after a person: her age
+    ("pigen, 15, siger at broren tjekker hendes telefon", "child"),
+    ("en pige 14 dage efter ferien", None),
 ])
-def test_a_pupils_own_age_says_whether_the_pupil_is_a_child(text, audience):
+def test_a_persons_own_age_says_whether_she_is_a_child(text, audience):
     from knowledge.matcher import audience_of
     from knowledge.text import words
     assert audience_of(words(text)) == audience
