@@ -469,11 +469,10 @@ class Matcher:
         self._topic_texts = {t: (r.topic.answer, *r.topic.points) for t, r in knowledge.topics.items()}
         self._topic_sentences: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}  # filled as asked
         self._subject.update({p: f"{x.section}" for p, x in knowledge.passages.items()})
-        has_phone = _PHONE
-        self._reach = {t: {"phone": any(c.phone for c in r.contacts) or bool(has_phone.search(r.topic.answer)),
+        self._reach = {t: {"phone": any(c.phone for c in r.contacts) or bool(_PHONE.search(r.topic.answer)),
                            "email": any(c.email for c in r.contacts) or "@" in r.topic.answer}
                        for t, r in knowledge.topics.items()}
-        self._reach.update({p: {"phone": bool(has_phone.search(x.text)), "email": "@" in x.text}
+        self._reach.update({p: {"phone": bool(_PHONE.search(x.text)), "email": "@" in x.text}
                             for p, x in knowledge.passages.items()})
         for item in self._reach:
             text = knowledge.passages[item].text if item in knowledge.passages else " ".join(
@@ -943,8 +942,9 @@ class Matcher:
         folded = " ".join(message)
         wants |= {kind for kind, asks in _ASKS_VALUE.items() if asks.search(folded)}
         own = q_terms - self._non_topic - self._wants["number"]
-        # A follow-up that only asks how long or how often ("for hvor lang tid?", "hvor tit?") asks it about the
-        # last answer's subject: its asking words are no subject an answer must say.
+        # A follow-up that only asks how long, how often or when it ends ("for hvor lang tid?", "hvor tit?",
+        # "hvornår slutter det?") asks it about the last answer's subject: its asking words are no subject an answer
+        # must say.
         asking = frozenset(self._terms([w for kind in _FORM_ONLY for found in _ASKS_VALUE[kind].finditer(folded)
                                         for w in found.group().split() if w not in _FORM_KEPT]))
         if own and own <= asking:
