@@ -98,11 +98,15 @@ BATCH_FLOORS = {
     "held-back-i": {"top1": 0.75, "rejection": 0.75, "acute": 1.0, "false_alarms": 0, "right": 0.50, "wrong": 0.30},
     "followups-k": {"right": 0.63, "wrong": 0.15},
     "held-back-k": {"right": 0.65, "wrong": 0.25},
-    # Batches L and M (session five, the same mix as H), measured first at ba4e0c5 and a823066 (first-time.yaml).
+    # Batches L, M and N (session five, the same mix as H), measured first at ba4e0c5, a823066 and 147b6ba
+    # (first-time.yaml).
     "tuning-l": {"top1": 0.85, "rejection": 0.95, "acute": 1.0, "false_alarms": 0, "right": 0.60, "wrong": 0.13},
     "held-back-l": {"top1": 0.60, "rejection": 0.75, "acute": 1.0, "false_alarms": 0, "right": 0.30, "wrong": 0.20},
     "tuning-m": {"top1": 0.50, "rejection": 0.90, "acute": 1.0, "false_alarms": 3, "right": 0.50, "wrong": 0.21},
     "held-back-m": {"top1": 0.55, "rejection": 0.75, "acute": 1.0, "false_alarms": 0, "right": 0.55, "wrong": 0.11},
+    # Batch N, measured first at 147b6ba
+    "tuning-n": {"top1": 0.70, "rejection": 0.90, "acute": 1.0, "false_alarms": 4, "right": 0.60, "wrong": 0.11},
+    "held-back-n": {"top1": 0.85, "rejection": 0.75, "acute": 1.0, "false_alarms": 0, "right": 0.50, "wrong": 0.15},
 }
 
 
