@@ -70,6 +70,10 @@ def test_danger_told_in_other_words_is_acute(matcher, text):
     "hendes mand styrer pengene, og hun er bange for at miste sin opholdstilladelse. Hun er ikke truet lige nu siger "
     "hun. Hvad kan jeg sige til hende?",
     "hun skal forloves med en fra familien efter sommerferien. hun er ikk bange for at blive slået siger hun",
+    # "i dag" when she came to the staff member; disowning with who disowns in between
+    "Hun drømmer om at blive pædagog, men forældrene siger, at hun skal hjælpe til derhjemme, til hun bliver gift. "
+    "Hun græd hos mig i dag.",
+    "han er homoseksuel, og familien må ikke vide det, for så slår de hånden af ham",
 ])
 def test_danger_said_not_to_be_there_is_not_acute(matcher, text):
     assert not matcher.match(text).acute
@@ -78,6 +82,8 @@ def test_danger_said_not_to_be_there_is_not_acute(matcher, text):
 @pytest.mark.parametrize("text", [
     "Han har ikke nævnt trusler, men i går sagde hun at faren vil slå hende ihjel i aften",
     "hun skal giftes på torsdag i Pakistan",
+    "en pige kom til mig i dag, hun skal giftes i dag i moskeen",
+    "så slår de hånden af ham, og far slår ham, hvis han kommer hjem",
 ])
 def test_danger_told_beside_a_habit_or_an_absence_is_still_acute(matcher, text):
     assert matcher.match(text).acute
