@@ -79,6 +79,10 @@ class EnglishReader:
                 found = self._phrases.get((word[: -len(suffix)] + base,))
                 if found is not None:
                     return found
+        if word.endswith(("ing", "ed")):  # a doubled consonant: "running", "planned"
+            stem = word[:-3] if word.endswith("ing") else word[:-2]
+            if len(stem) >= 3 and stem[-1] == stem[-2]:
+                return self._phrases.get((stem[:-1],))
         return None
 
     def translate(self, message: list[str]) -> list[str]:

@@ -86,6 +86,8 @@ _ASKS_VALUE = {
     # a year, not "hvornår" alone: "hvornår må jeg inddrage familien?" asks for a condition
     "year": re.compile(r"\bsiden hvornaar\b|\bhvilket (?:aar|aarstal)\b|\bhvornaar (?:blev|startede|begyndte|"
                        r"sluttede|slutter|udloeber|stopper|stoppede|aabnede|kom)\b"),
+    # a day: "hvornår er det næste møde?", "hvilken dato?"
+    "date": re.compile(r"\bhvilken dato\b|\bdatoen\b|\bnaeste (?:moede|moeder|gang|kursus|temadag|netvaerksmoede)\b"),
 }
 _SAYS_VALUE = {
     # an age ("over 18 år") is no length of time
@@ -99,6 +101,8 @@ _SAYS_VALUE = {
     "frequency": re.compile(r"\bhver\b|\bhvert\b|\bgange?\b|årlig|månedlig|ugentlig|daglig|\bløbende\b|\bbehov\b|"
                             r"\bad hoc\b|\bminimum\b|\bmindst\b|\bom (?:året|måneden|ugen)\b|\d ?%|\bprocent", re.I),
     "year": re.compile(r"\b(?:19|20)\d\d\b"),
+    "date": re.compile(r"\b\d{1,2}\. ?(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-z]*\b|"
+                       r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b", re.I),
 }
 _PHONE = re.compile(r"\d{2} ?\d{2} ?\d{2} ?\d{2}|\b1\d{2,3}\b")
 _ADDRESS = re.compile(r"\b\w+(?:vej|gade|allé|alle|plads|torv|stræde|boulevard) \d+|\b\d{4} [A-ZÆØÅ][a-zæøå]+")

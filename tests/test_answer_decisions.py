@@ -270,6 +270,17 @@ def test_the_kinds_of_value_a_follow_up_asks_for():
     assert _SAYS_VALUE["year"].search("Teamet blev oprettet i 2017") and not _SAYS_VALUE["year"].search("ring 1888")
     # an age is no length of time
     assert not _SAYS_VALUE["duration"].search("henvendelser fra personer over 18 år")
+    # a day: only a text that gives one answers "hvornår er det næste møde?"
+    assert {k for k, r in _ASKS_VALUE.items() if r.search("hvornaar er det naeste moede")} == {"date"}
+    assert _SAYS_VALUE["date"].search("Næste møde er den 14. marts") and _SAYS_VALUE["date"].search("mødet 3/5-2026")
+    assert not _SAYS_VALUE["date"].search("Teamet mødes to gange årligt, eller ved behov.")
+
+
+def test_a_follow_up_asking_for_the_next_meetings_day_is_not_answered_by_how_often_they_meet(matcher):
+    shown = matcher.match("Hvor tit mødes vidensteamet?")
+    question = "hvornår er det næste møde?"
+    follow_up = matcher.in_context(question, [shown.confident, shown.context_passage], matcher.match(question))
+    assert follow_up.confident is None and follow_up.passage is None
 
 
 def test_a_follow_up_that_only_asks_how_long_quotes_the_sentence_that_says_it(matcher):

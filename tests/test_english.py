@@ -37,6 +37,7 @@ def test_the_longest_phrase_wins_and_an_inflected_form_finds_its_base_word():
     assert READER.translate(words("forced marriage conflicts")) == words("tvangsægteskab konflikter")
     assert READER.translate(words("who calls")) == words("hvem ringe")  # "calls" -> "call"
     assert READER.translate(words("the children")) == ["the", "children"]  # not in the glossary: left as it is
+    assert EnglishReader({"run": "løber"}).translate(words("running")) == words("løber")  # a doubled consonant
 
 
 @pytest.mark.parametrize("plan", ["holstebro", "albertslund"])
