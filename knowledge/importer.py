@@ -194,6 +194,13 @@ def passages(blocks_: list[Block], prefix: str) -> list[Passage]:
                 flush()
             section = block.text
             continue
+        if pending and block.text[:1].islower() and not _SENTENCE_END.search(pending[-1].text):
+            # a sentence that a page break cut ("... hvorefter" / "arbejdet evalueres ..."): one paragraph again
+            last = pending[-1]
+            joined = (last.text[:-1] + block.text if _HYPHENATED.search(last.text)
+                      and block.text.split()[0] not in _SUSPENDED else f"{last.text} {block.text}")
+            pending[-1] = Block(last.kind, joined, last.page, last.line)
+            continue
         if pending and sum(len(b.text) for b in pending) + len(block.text) > PASSAGE_CHARS:
             flush()
         pending.append(block)

@@ -120,6 +120,25 @@ def test_headings_and_broken_lines_are_read_as_a_person_would():
         ("text", "• Første punkt"), ("text", "• Andet punkt")]
 
 
+def test_a_sentence_a_page_break_cut_is_one_passage_sentence_again():
+    from knowledge.importer import passages
+    text = "Anbefalinger\n" + "Enheden skal rådgive fagpersoner i konkrete sager om negativ social kontrol. " * 9
+    pages = [(1, text + "\nEnheden etableres i en periode på 1-2 år, hvorefter"),
+             (2, "arbejdet evalueres med henblik på at lægge den endelige organisering fast. Det er civilsamfunds-"),
+             (3, "baserede indsatser.")]
+    found = passages(blocks(pages), "test")
+    quoted = "\n".join(p.text for p in found)
+    assert "hvorefter arbejdet evalueres" in quoted and "civilsamfundsbaserede" in quoted
+    assert not any(p.text.endswith("hvorefter") for p in found)
+
+
+def test_no_shipped_passage_ends_in_the_middle_of_a_sentence_that_the_next_goes_on_with():
+    for plan in shipped_plans():
+        ids = list(load_plan(plan).passages.values())
+        cut = [a.id for a, b in zip(ids, ids[1:]) if a.document == b.document and b.text[:1].islower()]
+        assert not cut, cut
+
+
 @pytest.mark.parametrize("plan,other", [("holstebro", "albertslund"), ("albertslund", "holstebro")])
 def test_a_municipalitys_passages_appear_only_in_its_own_bot(plan, other):
     knowledge = load_plan(plan)
