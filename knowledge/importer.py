@@ -23,6 +23,7 @@ MIN_PASSAGE_WORDS = 6   # shorter leftovers (a diagram's labels, a page number) 
 
 _BULLET = re.compile(r"^\s*(?:[•●▪✤\-–*]|\d{1,2}[.)])\s*[\ufffd]?\s*")
 _HYPHENATED = re.compile(r"([a-zæøåé])-\s*$")
+_LIST_ITEM = re.compile(r"^[a-zæøå]\)\s")  # "a) ..." starts an item, it goes on with no sentence
 _SENTENCE_END = re.compile(r"[.!?:;)\"”]\s*$")
 _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s*")
 _EMPHASIS = re.compile(r"\*\*|__|\*(?=\w)|(?<=\w)\*")
@@ -194,7 +195,8 @@ def passages(blocks_: list[Block], prefix: str) -> list[Passage]:
                 flush()
             section = block.text
             continue
-        if pending and block.text[:1].islower() and not _SENTENCE_END.search(pending[-1].text):
+        if (pending and block.text[:1].islower() and not _SENTENCE_END.search(pending[-1].text)
+                and not _LIST_ITEM.match(block.text)):
             # a sentence that a page break cut ("... hvorefter" / "arbejdet evalueres ..."): one paragraph again
             last = pending[-1]
             joined = (last.text[:-1] + block.text if _HYPHENATED.search(last.text)

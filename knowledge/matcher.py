@@ -58,10 +58,15 @@ SPECIFIC_MAX_ZIPF = 4.5
 # instead of a topic below SURE_THRESHOLD ("værktøjskasse": the recommendation's text, not the list of five).
 PASSAGE_BETTER = 0.8
 _AFTER_FIRST_SENTENCE = re.compile(r"(?<=[.?!])\s+")  # where a message's first sentence ends (and each one)
-# Words right after danger said to be absent that say when it is absent ("ikke truet lige nu"): part of it.
-_ABSENT_TAILS = (("lige", "nu"), ("i", "oejeblikket"), ("for", "tiden"), ("right", "now"), ("nu",))
-# Chat spellings of "ikke" ("hun er ikk bange"), read as the word before the acute check
-_CHAT_SPELLINGS = {"ik": "ikke", "ikk": "ikke", "ikek": "ikke", "ikkke": "ikke"}
+# Words right after danger said to be absent that say when it is absent, when only who said so follows ("hun er
+# ikke truet lige nu siger hun"): part of the absence. Followed by anything else ("ingen trusler lige nu kommer
+# familien ...") they start what is read.
+_ABSENT_TAILS = (("lige", "nu"), ("i", "oejeblikket"), ("for", "tiden"), ("nu",))
+_SAID_BY = frozenset({"siger", "sagde", "fortaeller", "fortalte", "skriver", "skrev"})
+# A chat spelling of "ikke" inside a sentence ("hun er ikk bange"), read as "ikke" for the acute and worry readings;
+# a tag question ("han slår hende, ik?", "… ikk") is no denial, so "ik" and a spelling before a comma, a question
+# mark or the end stay as they are.
+_CHAT_IKKE = re.compile(r"\b(?:ikk|ikek|ikkke)\b(?=[ \t]+\w)", re.I)
 DOUBT_REACH = 4  # a doubt at most this many words before danger said to be absent takes the absence back
 MAX_SENTENCES = 8  # a situation's sentences read one by one for what they ask, at most this many
 MIN_SENTENCE_WORDS = 5
@@ -87,19 +92,22 @@ _ASKS_VALUE = {
     "year": re.compile(r"\bsiden hvornaar\b|\bhvilket (?:aar|aarstal)\b|\bhvornaar (?:blev|startede|begyndte|"
                        r"sluttede|slutter|udloeber|stopper|stoppede|aabnede|kom)\b"),
     # a day: "hvornår er det næste møde?", "hvilken dato?"
-    "date": re.compile(r"\bhvilken dato\b|\bdatoen\b|\bnaeste (?:moede|moeder|gang|kursus|temadag|netvaerksmoede)\b"),
+    "date": re.compile(r"\bhvilken dato\b|\bdatoen\b|\bnaeste (?:moede|moeder|kursus|temadag|netvaerksmoede)\b"),
 }
 _SAYS_VALUE = {
     # an age ("over 18 år") is no length of time
     "duration": re.compile(r"(?<!over )(?<!under )(?<!fyldt )(?<!fylder )"
                            r"\b(?:\d+|et|en|to|tre|fire|fem|seks|syv|otte|ni|ti|halvt?)(?:[-–]\d+| til \w+)? ?"
-                           r"(?:år|måned|uge|dag|døgn|time|minut|semester)|\b(?:19|20)\d\d\b", re.I),
+                           r"(?:år|måned(?:er)?|uger?|dage?|døgn|timer?|minut(?:ter)?|semestre?)\b|\b(?:19|20)\d\d\b",
+                           re.I),
     "price": re.compile(r"\bkr\.?\b|\bkroner\b|\bgratis\b|\bpris|\bbetal|\bomkostning|\budgift", re.I),
     "hours": re.compile(r"\bdøgn|\balle dage\b|\bhverdag|\bkl\.|\båbent\b|\båben\b|\båbnings|\bweekend|"
                         r"\bnat\b|\bnatten\b|\bom aftenen\b", re.I),
-    # said in many ways ("hver anden måned", "to gange om året", "løbende", "ved behov"): leniently
-    "frequency": re.compile(r"\bhver\b|\bhvert\b|\bgange?\b|årlig|månedlig|ugentlig|daglig|\bløbende\b|\bbehov\b|"
-                            r"\bad hoc\b|\bminimum\b|\bmindst\b|\bom (?:året|måneden|ugen)\b|\d ?%|\bprocent", re.I),
+    # "hver anden måned", "to gange om året", "årligt", "10 %" of the cases; not "ved behov" or "i gang"
+    "frequency": re.compile(r"\bhver(?:t|e)? (?:\w+ )?(?:dag|uge|måned|år|halve år|kvartal|gang)|"
+                            r"\b(?:\d+|en|én|et|to|tre|fire|fem|seks|et par) gange? (?:om|i|pr\.?|hver|om året)\b|"
+                            r"\b(?:halv)?årlig|\bmånedlig|\bugentlig|\bdaglig|\bom (?:året|måneden|ugen)\b|"
+                            r"\d ?%|\bprocent", re.I),
     "year": re.compile(r"\b(?:19|20)\d\d\b"),
     "date": re.compile(r"\b\d{1,2}\. ?(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-z]*\b|"
                        r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b", re.I),
@@ -123,7 +131,7 @@ _VALUE_KINDS = frozenset({"number", "duration", "frequency", "year", "price"})  
 _FORM_ONLY = ("duration", "frequency", "year")
 _FORM_KEPT = frozenset({"siden"})
 # What a text must hold when a follow-up asks for it, beside the values above: the sentence to quote first.
-_SAYS_KIND = {"phone": _PHONE, "email": re.compile("@"), "number": _NUMBER, "address": _ADDRESS,
+_SAYS_KIND = {"phone": re.compile(r"\d{2} ?\d{2} ?\d{2} ?\d{2}|\b(?:112|114|1813|1888)\b"), "email": re.compile("@"), "number": _NUMBER, "address": _ADDRESS,
               "name": _NAMED_PERSON}
 TYPO_CUTOFF = 82
 TYPO_SAME_INITIAL = True      # a typo is corrected only to a word with the same first letter
@@ -167,7 +175,7 @@ _PERSON = frozenset({"pige", "pigen", "dreng", "drengen", "elev", "eleven", "bar
                      "fyr", "kone", "pigebarn"})             # "en pige på 14 (år)"; not "boet her på 3 år"
 _NOT_AN_AGE = frozenset({"dage", "dag", "uger", "uge", "maaneder", "maaned", "timer", "time", "minutter", "gange",
                          "kr", "kroner", "procent", "sider", "elever", "boern", "klasse", "klasser", "piger",
-                         "drenge", "kvinder", "maend", "personer", "familier", "soeskende"})
+                         "drenge", "kvinder", "maend", "personer", "familier", "soeskende", "doetre", "soenner"})
 
 
 _PUPIL = frozenset({"elev", "eleven", "elever", "eleverne", "elevs", "skoleelev", "klassen", "klasse"})
@@ -192,11 +200,16 @@ _ADULT_WORDS = frozenset({"kvinde", "kvinden", "kvinder", "borger", "borgeren", 
 
 def audience_of(message: list[str]) -> str | None:
     """"child" or "adult" when the message names a pupil, a school class or a person's age, else None."""
+    schooled = any(w in _PUPIL or _CLASS.match(w) for w in message)
     for i, word in enumerate(message):
         if word in _PUPIL:
-            # a pupil is a child, unless the pupil's own age says otherwise ("en elev på 19" at HF or sprogskole)
-            age = message[i + 2] if i + 2 < len(message) and message[i + 1] in ("paa", "er") else ""
-            return "adult" if age.isdigit() and ADULT_AGE <= int(age) < 100 else "child"
+            # a pupil is a child, unless the pupil's own age says otherwise ("en elev på 19" at HF or sprogskole;
+            # not "en klasse på 24 elever")
+            age = message[i + 2] if (word in ("elev", "eleven") and i + 2 < len(message)
+                                     and message[i + 1] in ("paa", "er")) else ""
+            later = message[i + 3] if i + 3 < len(message) else ""
+            adult = age.isdigit() and ADULT_AGE <= int(age) < 100 and later not in _NOT_AN_AGE
+            return "adult" if adult else "child"
         after = message[i + 1] if i + 1 < len(message) else ""
         before = message[i - 1] if i else ""
         if _CLASS.match(word) or (word.isdigit() and int(word) <= 10
@@ -207,8 +220,9 @@ def audience_of(message: list[str]) -> str | None:
         if before in ("under", "over") and int(word) == ADULT_AGE:
             return "child" if before == "under" else "adult"
         person_on = before == "paa" and i >= 2 and message[i - 2] in _PERSON
-        # "en kvinde (34)", "one of the girls (14)": a number right after a person is her age
-        if after in _AGED or before in _IS_AGED or person_on or before in _PERSON:
+        # "en kvinde (34)", "one of the girls (14)": a number right after a person is her age, unless a pupil or a
+        # class says who the message is about ("hendes storebror 25 ... hun går i 8. klasse")
+        if after in _AGED or before in _IS_AGED or person_on or before in _PERSON and not schooled:
             return "child" if int(word) < ADULT_AGE else "adult"
     return None
 
@@ -747,8 +761,11 @@ class Matcher:
             return None
         doubted = self._doubted(message) if doubted is None else doubted
         start = 0 if doubted or whole else last_phrase_end(message, self._absent)
-        if start:  # "hun er ikke truet lige nu": the time belongs to the absence, not to what follows
-            start += next((len(tail) for tail in _ABSENT_TAILS if tuple(message[start:start + len(tail)]) == tail), 0)
+        if start:  # "hun er ikke truet lige nu siger hun": the time belongs to the absence
+            tail = next((len(t) for t in _ABSENT_TAILS if tuple(message[start:start + len(t)]) == t), 0)
+            after = message[start + tail:start + tail + 1]
+            if tail and (not after or after[0] in _SAID_BY):
+                start += tail
         return tuple(drop_phrases(message[start:], self._left_out(message, doubted)))
 
     def acute_reading(self, text: str) -> tuple[str, ...] | None:
@@ -761,8 +778,8 @@ class Matcher:
         return self._learned_reading(self._acute_words(text), whole=True)
 
     def _acute_words(self, text: str) -> list[str]:
-        """A message's words as read for danger and worry: English as Danish, "ikk" as "ikke"."""
-        return [_CHAT_SPELLINGS.get(w, w) for w in self._english.read(words(text))]
+        """A message's words as read for danger and worry: English as Danish, "ikk" inside a sentence as "ikke"."""
+        return self._english.read(words(_CHAT_IKKE.sub("ikke", text)))
 
     def is_acute(self, text: str) -> bool:
         """Whether a message signals acute danger (the acute stage of `match`, without ranking the topics)."""

@@ -84,6 +84,11 @@ def test_danger_said_not_to_be_there_is_not_acute(matcher, text):
     "hun skal giftes på torsdag i Pakistan",
     "en pige kom til mig i dag, hun skal giftes i dag i moskeen",
     "så slår de hånden af ham, og far slår ham, hvis han kommer hjem",
+    # found by a review: "i dag" when the danger came, a tag question, a time that starts the next clause
+    "hendes far var her i dag og truede hende", "i dag kom han og tog hende med", "han truede hende til mig i dag",
+    "han slår hende, ik?", "hun siger han slår hende ik", "han slår hende ikk",
+    "ingen trusler lige nu kommer familien for at hente hende",
+    "hun er ikke udsat for vold lige nu han er på vej til skolen",
 ])
 def test_danger_told_beside_a_habit_or_an_absence_is_still_acute(matcher, text):
     assert matcher.match(text).acute

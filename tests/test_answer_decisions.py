@@ -274,6 +274,11 @@ def test_the_kinds_of_value_a_follow_up_asks_for():
     assert {k for k, r in _ASKS_VALUE.items() if r.search("hvornaar er det naeste moede")} == {"date"}
     assert _SAYS_VALUE["date"].search("Næste møde er den 14. marts") and _SAYS_VALUE["date"].search("mødet 3/5-2026")
     assert not _SAYS_VALUE["date"].search("Teamet mødes to gange årligt, eller ved behov.")
+    assert not _ASKS_VALUE["date"].search("hvad goer jeg naeste gang")
+    # "ved behov" or "i gang" says no frequency; a unit is a whole word ("en årsag" is no length of time)
+    assert _SAYS_VALUE["frequency"].search("Teamet mødes to gange årligt, eller ved behov.")
+    assert not any(_SAYS_VALUE["frequency"].search(t) for t in ("Kontakt os ved behov.", "Arbejdet er i gang."))
+    assert not any(_SAYS_VALUE["duration"].search(t) for t in ("Det er en årsag.", "en dagplejer", "et årsbudget"))
 
 
 def test_a_follow_up_asking_for_the_next_meetings_day_is_not_answered_by_how_often_they_meet(matcher):

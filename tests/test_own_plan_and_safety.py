@@ -141,6 +141,9 @@ def test_an_adult_age_is_no_child():
     ("en kvinde (34) fortæller at manden tager hendes løn", "adult"),  # a number right after a person: her age
     ("pigen, 15, siger at broren tjekker hendes telefon", "child"),
     ("en pige 14 dage efter ferien", None),
+    ("Jeg er lærer i en klasse på 24 elever. En pige siger at broren tjekker hende", "child"),  # no pupil's age
+    ("Hendes storebror 25 holder øje med hende, hun går i 8. klasse", "child"),  # the class says who it is about
+    ("kvinden har en søn 2 døtre og en mand der styrer pengene", None),
 ])
 def test_a_persons_own_age_says_whether_she_is_a_child(text, audience):
     from knowledge.matcher import audience_of

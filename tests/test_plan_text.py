@@ -130,6 +130,8 @@ def test_a_sentence_a_page_break_cut_is_one_passage_sentence_again():
     quoted = "\n".join(p.text for p in found)
     assert "hvorefter arbejdet evalueres" in quoted and "civilsamfundsbaserede" in quoted
     assert not any(p.text.endswith("hvorefter") for p in found)
+    items = passages(blocks([(1, "Liste\nDet gælder disse sager\n\na) tvangsægteskab og andet\n")]), "list")
+    assert "sager\na) tvangsægteskab" in "\n".join(p.text for p in items)  # an item "a) ..." is no continuation
 
 
 def test_no_shipped_passage_ends_in_the_middle_of_a_sentence_that_the_next_goes_on_with():
