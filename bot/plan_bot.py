@@ -189,15 +189,11 @@ class PlanBot(ActivityHandler):
             await self._start_flow(dialog_context, result.flow)
             return
         await self._reply(turn_context, result)  # acute: one card, the flow a button on it
-        answered = result.confident if result.flow is None else None
-        answered = answered or (result.passage.passage_id if result.passage is not None else None)
-        if answered is not None:
-            # Ids only: the answer given and the passage most about the question (never what was typed).
-            await self._last_answer.set(turn_context, {"ids": [i for i in (answered, result.context_passage) if i]})
-        elif result.context_passage is not None and not result.acute:
-            # Not answered, but the plan's text has a passage about it: a follow-up ("hvilke områder?") is read
-            # with that, not with the answer before.
-            await self._last_answer.set(turn_context, {"ids": [result.context_passage]})
+        # Ids only: the answer given and the passage most about the question (never what was typed). Not answered
+        # but with such a passage, a follow-up ("hvilke områder?") is read with that, not with the answer before.
+        remembered = result.remembered()
+        if remembered:
+            await self._last_answer.set(turn_context, {"ids": list(remembered)})
 
     async def _feedback(self, turn_context: TurnContext, value: dict) -> None:
         """👍/👎 under an answer: only the topic (or outcome) id and the vote are kept."""

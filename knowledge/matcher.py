@@ -323,6 +323,18 @@ class MatchResult:
         return tuple(c.topic_id for c in self.candidates
                      if c.score >= SUGGEST_THRESHOLD and c.specific and not c.topic_id.startswith(FLOW_PREFIX))[:limit]
 
+    def remembered(self) -> tuple[str, ...]:
+        """The ids the next message is read with as a follow-up (`Matcher.in_context`), never what was typed: the
+        answer given and the passage most about its question; unanswered, that passage alone (not after acute
+        danger); else nothing."""
+        answered = self.confident if self.flow is None else None
+        answered = answered or (self.passage.passage_id if self.passage is not None else None)
+        if answered is not None:
+            return tuple(i for i in (answered, self.context_passage) if i)
+        if self.context_passage is not None and not self.acute:
+            return (self.context_passage,)
+        return ()
+
 
 @dataclass(frozen=True)
 class _Variant:

@@ -17,6 +17,11 @@ def matcher() -> Matcher:
     return Matcher(load_plan("holstebro"))
 
 
+def follow_up_to(matcher: Matcher, shown, question: str):
+    """`question` read as the bot reads it after the answer `shown`: with the ids that answer leaves."""
+    return matcher.in_context(question, shown.remembered(), matcher.match(question))
+
+
 async def test_acute_override_beats_a_competing_topic(ask):
     replies = await ask("Hvad siger loven om tvangsægteskab? Hun skal giftes i morgen og vil ikke")
     assert len(replies) == 1  # a second card would scroll the chat past 112
@@ -192,7 +197,7 @@ def test_a_question_for_an_address_the_plan_does_not_give_is_offered_never_answe
 def test_a_follow_up_asking_for_an_address_is_not_answered_by_a_topic_that_names_the_contact(matcher):
     first = matcher.match("Hvem kan borgere ringe til for at få hjælp?")
     question = "hvilken adresse har Familiesektionen?"
-    follow_up = matcher.in_context(question, [first.confident, first.context_passage], matcher.match(question))
+    follow_up = follow_up_to(matcher, first, question)
     assert follow_up.confident is None and follow_up.passage is None
 
 
@@ -213,7 +218,7 @@ def test_who_holds_a_role_is_still_answered_by_the_team_or_role(matcher):
 def test_a_follow_up_asking_for_a_name_is_not_answered_by_a_topic_without_one(matcher):
     first = matcher.match("Hvilke afdelinger har repræsentanter i vidensteamet?")
     question = "hvad hedder repræsentanten fra Jobcenteret?"
-    follow_up = matcher.in_context(question, [first.confident, first.context_passage], matcher.match(question))
+    follow_up = follow_up_to(matcher, first, question)
     assert follow_up.confident is None and follow_up.passage is None
 
 
@@ -243,14 +248,14 @@ def test_a_topic_that_says_every_word_keeps_its_answer(matcher):
 def test_a_follow_up_asking_a_price_or_a_duration_is_not_answered_by_a_text_that_says_none(matcher, first, question):
     # The card just shown says neither: it is offered again with an honest "not sure", not answered as if it did.
     shown = matcher.match(first)
-    follow_up = matcher.in_context(question, [shown.confident, shown.context_passage], matcher.match(question))
+    follow_up = follow_up_to(matcher, shown, question)
     assert follow_up.confident is None and follow_up.passage is None
 
 
 def test_a_follow_up_asking_when_it_is_open_is_answered_by_a_card_that_says_its_hours(matcher):
     shown = matcher.match("Hvad er Lokk?")
     question = "har de åbent om natten?"
-    follow_up = matcher.in_context(question, [shown.confident, shown.context_passage], matcher.match(question))
+    follow_up = follow_up_to(matcher, shown, question)
     assert follow_up.confident == shown.confident
 
 
@@ -284,7 +289,7 @@ def test_the_kinds_of_value_a_follow_up_asks_for():
 def test_a_follow_up_asking_for_the_next_meetings_day_is_not_answered_by_how_often_they_meet(matcher):
     shown = matcher.match("Hvor tit mødes vidensteamet?")
     question = "hvornår er det næste møde?"
-    follow_up = matcher.in_context(question, [shown.confident, shown.context_passage], matcher.match(question))
+    follow_up = follow_up_to(matcher, shown, question)
     assert follow_up.confident is None and follow_up.passage is None
 
 
@@ -293,8 +298,7 @@ def test_a_follow_up_that_only_asks_how_long_quotes_the_sentence_that_says_it(ma
     # text says "i en periode på 1-2 år", and that sentence is the one quoted, whatever words it shares.
     shown = matcher.match("Ekspertgruppen anbefaler at Odense etablerer en enhed for negativ social kontrol")
     question = "for hvor lang tid?"
-    follow_up = matcher.in_context(question, [shown.confident or shown.passage.passage_id, shown.context_passage],
-                                   matcher.match(question))
+    follow_up = follow_up_to(matcher, shown, question)
     assert follow_up.passage is not None
     assert "1-2 år" in " ".join(follow_up.passage.quote)
 
@@ -306,15 +310,14 @@ def test_a_follow_up_that_only_asks_how_long_quotes_the_sentence_that_says_it(ma
 def test_a_follow_up_asking_how_many_needs_the_number_and_the_subject_in_one_sentence(matcher, first, question):
     # The card has a number and the word asked about, but in different sentences: that is no answer.
     shown = matcher.match(first)
-    follow_up = matcher.in_context(question, [shown.confident, shown.context_passage], matcher.match(question))
+    follow_up = follow_up_to(matcher, shown, question)
     assert follow_up.confident is None and follow_up.passage is None
 
 
 def test_a_follow_up_asking_how_many_is_answered_where_one_sentence_says_both(matcher):
     shown = matcher.match("Hvad er TÆK i Aarhus?")
     question = "hvor mange konsulenter er der?"
-    follow_up = matcher.in_context(question, [shown.confident or shown.passage.passage_id, shown.context_passage],
-                                   matcher.match(question))
+    follow_up = follow_up_to(matcher, shown, question)
     assert follow_up.passage is not None
     assert "fire konsulenter" in " ".join(follow_up.passage.quote)
 
@@ -322,8 +325,7 @@ def test_a_follow_up_asking_how_many_is_answered_where_one_sentence_says_both(ma
 @pytest.mark.parametrize("question", ["hvornår slutter det?", "hvornår udløber det?"])
 def test_a_follow_up_that_only_asks_when_it_ends_is_answered_by_the_text_that_gives_the_year(matcher, question):
     shown = matcher.match("Hvad er Københavns områdebaserede indsats på Bispebjerg Bakke?")
-    previous = [shown.confident or shown.passage.passage_id, shown.context_passage]
-    follow_up = matcher.in_context(question, previous, matcher.match(question))
+    follow_up = follow_up_to(matcher, shown, question)
     text = " ".join(follow_up.passage.quote) if follow_up.passage else matcher_answer(follow_up.confident)
     assert "2027" in text
 
@@ -372,7 +374,7 @@ def test_a_follow_up_asking_for_a_role_holders_name_in_a_compound_is_a_name_ques
     assert not _ASKS_NAME.search("hvad hedder teamet")
     shown = matcher.match("Hvem sidder i vidensteamet?")
     question = "hvad hedder afdelingschefen?"
-    follow_up = matcher.in_context(question, [shown.confident, shown.context_passage], matcher.match(question))
+    follow_up = follow_up_to(matcher, shown, question)
     assert follow_up.confident is None and follow_up.passage is None
 
 
@@ -381,19 +383,19 @@ def test_a_very_short_follow_up_without_a_marker_is_read_with_the_last_answer(ma
     shown = matcher.match("Hvornår blev planen godkendt?")
     alone = matcher.match("af hvem?")
     assert alone.confident is None
-    assert matcher.in_context("af hvem?", [shown.confident, shown.context_passage], alone).confident == shown.confident
+    assert matcher.in_context("af hvem?", shown.remembered(), alone).confident == shown.confident
 
 
 def test_a_short_question_of_its_own_after_an_answer_is_answered_as_its_own(matcher):
     shown = matcher.match("Hvad er RED's hotline?")
     alone = matcher.match("hvad er Lokk?")
-    assert matcher.in_context("hvad er Lokk?", [shown.confident, shown.context_passage], alone) == alone
+    assert matcher.in_context("hvad er Lokk?", shown.remembered(), alone) == alone
 
 
 @pytest.mark.parametrize("reply", ["ja", "nej", "hvad?", "nej tak", "what?"])
 def test_yes_no_or_what_after_an_answer_is_not_answered_with_it_again(matcher, reply):
     shown = matcher.match("Hvad er Lokks telefonnummer?")
-    follow_up = matcher.in_context(reply, [shown.confident, shown.context_passage], matcher.match(reply))
+    follow_up = follow_up_to(matcher, shown, reply)
     assert follow_up.confident is None and follow_up.passage is None
 
 
