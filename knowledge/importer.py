@@ -94,6 +94,14 @@ _CONTINUES = frozenset({"fra", "til", "af", "og", "i", "på", "med", "for", "om"
 
 # After a hyphen at a line's end, these words mean a shared ending ("voksen- samt børneområdet"), not a split word.
 _SUSPENDED = frozenset({"og", "samt", "eller", "til", "som"})
+
+
+def _hyphen_mended(before: str, after: str) -> str | None:
+    """The two pieces as one word when `before` ends in a hyphenation ("opspo-" + "ring"), else None ("voksen-" /
+    "samt børne-" stays)."""
+    if _HYPHENATED.search(before) and after[:1].islower() and after.split()[0] not in _SUSPENDED:
+        return before[:-1] + after
+    return None
 _SENTENCE_START = frozenset({"du", "vi", "det", "der", "den", "de", "hvis", "når", "man", "jeg"})
 
 
@@ -169,8 +177,9 @@ def blocks(pages: list[tuple[int | None, str]]) -> list[Block]:
                 start_line, start_page = line_no, page
                 current.append(_BULLET.sub("• ", raw.strip(), count=1).strip() if _BULLET.match(raw) else line)
                 continue
-            if _HYPHENATED.search(current[-1]) and line[:1].islower() and line.split()[0] not in _SUSPENDED:
-                current[-1] = current[-1][:-1] + line  # "opspo-" + "ring" (but "voksen-" / "samt børne-" stays)
+            mended = _hyphen_mended(current[-1], line)
+            if mended is not None:
+                current[-1] = mended
             else:
                 current.append(line)
         flush()
@@ -199,8 +208,7 @@ def passages(blocks_: list[Block], prefix: str) -> list[Passage]:
                 and not _LIST_ITEM.match(block.text)):
             # a sentence that a page break cut ("... hvorefter" / "arbejdet evalueres ..."): one paragraph again
             last = pending[-1]
-            joined = (last.text[:-1] + block.text if _HYPHENATED.search(last.text)
-                      and block.text.split()[0] not in _SUSPENDED else f"{last.text} {block.text}")
+            joined = _hyphen_mended(last.text, block.text) or f"{last.text} {block.text}"
             pending[-1] = Block(last.kind, joined, last.page, last.line)
             continue
         if pending and sum(len(b.text) for b in pending) + len(block.text) > PASSAGE_CHARS:
