@@ -506,9 +506,8 @@ class Matcher:
                             for p, x in knowledge.passages.items()})
         for item in self._reach:
             text = knowledge.passages[item].text if item in knowledge.passages else " ".join(
-                (knowledge.topics[item].topic.answer, *knowledge.topics[item].topic.points,
-                 *(f"{c.phone_label or ''} {c.hours or ''} {c.description or ''}"
-                   for c in knowledge.topics[item].contacts)))
+                (*self._topic_texts[item], *(f"{c.phone_label or ''} {c.hours or ''} {c.description or ''}"
+                                              for c in knowledge.topics[item].contacts)))
             self._reach[item]["number"] = bool(_NUMBER.search(text))
             self._reach[item]["address"] = bool(_ADDRESS.search(text))
             self._reach[item]["name"] = bool(_NAMED_PERSON.search(text))
