@@ -69,7 +69,7 @@ _SAID_BY = frozenset({"siger", "sagde", "fortaeller", "fortalte", "skriver", "sk
 _CHAT_IKKE = re.compile(r"\b(?:ikk|ikek|ikkke)\b(?=[ \t]+\w)", re.I)
 DOUBT_REACH = 4  # a doubt at most this many words before danger said to be absent takes the absence back
 MAX_SENTENCES = 8  # a situation's sentences read one by one for what they ask, at most this many
-MIN_SENTENCE_WORDS = 5
+MIN_SENTENCE_WORDS = 4
 FOLLOW_UP_MAX_WORDS = 12     # a longer message is a question of its own, not a follow-up
 # This short, a message after an answer leans on it without any marker ("af hvem?"), when it asks with a question
 # word and gets no answer of its own ("ja", "nej", "hvad?" do not).
@@ -90,7 +90,7 @@ _ASKS_VALUE = {
     "frequency": re.compile(r"\bhvor (?:tit|ofte|hyppigt?)\b|\bhvor mange gange\b"),
     # a year, not "hvornår" alone: "hvornår må jeg inddrage familien?" asks for a condition
     "year": re.compile(r"\bsiden hvornaar\b|\bhvilket (?:aar|aarstal)\b|\bhvornaar (?:blev|startede|begyndte|"
-                       r"sluttede|slutter|udloeber|stopper|stoppede|aabnede|kom)\b"),
+                       r"sluttede|slutter|udloeber|stopper|stoppede|aabnede|kom|skete|sket|fandt)\b"),
     # a day: "hvornår er det næste møde?", "hvilken dato?"
     "date": re.compile(r"\bhvilken dato\b|\bdatoen\b|\bnaeste (?:moede|moeder|kursus|temadag|netvaerksmoede)\b"),
 }
@@ -903,7 +903,27 @@ class Matcher:
                 and candidates[0].topic_id in self._worry_topics.values()):
             return MatchResult(candidates, acute, decision, passage, context,
                                asked_too=self._asked_in_sentences(text, candidates[0].topic_id))
+        if (decision is Decision.NO_ANSWER and passage is None and not acute and self._worry is not None
+                and not self._worry.doubts(worry_words or ())):
+            asked = self._question_alone(text)
+            if asked is not None:
+                return asked
         return MatchResult(candidates, acute, decision, passage, context)
+
+    def _question_alone(self, text: str) -> MatchResult | None:
+        """A message told at length that nothing answers as a whole, answered by its question on its own ("... Vi
+        vidste ikke hvad vi skulle gøre. Hvem i kommunen kan komme ud og give os et oplæg?"): the last question
+        that a topic answers. Never a flow, and never a sentence that reads as acute on its own."""
+        sentences = _AFTER_FIRST_SENTENCE.split(text.strip())
+        if len(sentences) < 2:
+            return None
+        for sentence in reversed(sentences[-MAX_SENTENCES:]):
+            if not sentence.endswith("?") or len(sentence.split()) < MIN_SENTENCE_WORDS:
+                continue
+            result = self.match(sentence)
+            if result.confident and result.flow is None and not result.acute:
+                return result
+        return None
 
     def _asked_in_sentences(self, text: str, answered: str) -> tuple[str, ...]:
         """The topics that single sentences of a told situation answer, other than the card on what to do when

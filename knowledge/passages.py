@@ -37,6 +37,10 @@ MAX_QUOTE_CHARS = 600
 SAYS_ASKED = 100.0  # more than any sentence's terms weigh
 
 _NAME = re.compile(r"(?<=[a-zæøå,] )[A-ZÆØÅ][\w-]+")
+# A sentence that starts with one of these leans on the sentence before it ("Her blev den syriskfødte kvinde ...",
+# "Her bliver der blandt andet afholdt familieklub ..."): quoted, the two go together.
+_LEANS_BACK = re.compile(r"^(?:Her|Heraf|Herudover|Hermed|Dette|Disse|Dertil|Derudover|Derfor|Sidstnævnte|"
+                         r"Førstnævnte|De|Den|Det)\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"”»•(])|\n+")
 
 
@@ -52,6 +56,11 @@ class PassageHit:
     rare: bool = False  # it shares a term with the question that at most RARE_DF passages have
     shared: int = 0  # how many of the question's terms it has
     named: bool = False  # one of them is a name in the passage ("Bydelssøstre", "Baba", "Vollsmose")
+
+
+def _is_heading(sentence: str) -> bool:
+    """A line in capitals only, of two words or more: a heading, not a sentence."""
+    return " " in sentence.strip() and not any(c.islower() for c in sentence)
 
 
 def sentences(text: str) -> list[str]:
@@ -179,15 +188,17 @@ class PassageIndex:
         coverage, matched = self.coverage(n, terms, self.weight)
         quote = self.quote(n, terms, self.weight, says) if matched or says else ()
         return PassageHit(passage_id, 0.0, round(coverage, 4), round(matched, 4),
-                          quote or tuple(s for s, _ in self._sentences[n][:MAX_QUOTE_SENTENCES]))
+                          quote or tuple([s for s, _ in self._sentences[n] if not _is_heading(s)][:MAX_QUOTE_SENTENCES]))
 
     def quote(self, n: int, terms: frozenset[str], weight: Callable[[str], float],
               says: Callable[[str], bool] | None = None) -> tuple[str, ...]:
         """The sentences of passage n that answer: the best one, and up to two more that share the question's
         terms, in the order the text has them. A sentence that `says` what is asked ranks above any other; with
         none that matches at all, nothing."""
+        # A heading in capitals that the PDF left inside the text ("UDFORDRINGER I ODENSES ARBEJDE ...") is no
+        # sentence of the passage to quote.
         scored = [(sum(weight(t) for t in terms & s_terms) + (SAYS_ASKED if says and says(text) else 0.0), i)
-                  for i, (text, s_terms) in enumerate(self._sentences[n])]
+                  for i, (text, s_terms) in enumerate(self._sentences[n]) if not _is_heading(text)]
         if not scored or (says and max(scored)[0] <= 0):
             return ()
         best = max(scored)[1]
@@ -196,14 +207,25 @@ class PassageIndex:
             if len(chosen) >= MAX_QUOTE_SENTENCES or score <= 0:
                 break
             chosen.add(i)
+        # The best sentence keeps the sentence it leans on, and the one that leans on it, when there is room.
+        sentences_n = self._sentences[n]
+        context = [i for i in (best - 1 if _LEANS_BACK.match(sentences_n[best][0]) else None,
+                               best + 1 if best + 1 < len(sentences_n) and _LEANS_BACK.match(sentences_n[best + 1][0])
+                               else None)
+                   if i is not None and i >= 0 and i not in chosen and not _is_heading(sentences_n[i][0])]
         out, length = [], 0
+        kept = set()
         for i in sorted(chosen):
-            text = self._sentences[n][i][0]
+            text = sentences_n[i][0]
             if out and length + len(text) > MAX_QUOTE_CHARS and i != best:
                 continue
-            out.append(text)
+            kept.add(i)
             length += len(text)
-        return tuple(out)
+        for i in context:
+            if length + len(sentences_n[i][0]) <= MAX_QUOTE_CHARS:
+                kept.add(i)
+                length += len(sentences_n[i][0])
+        return tuple(sentences_n[i][0] for i in sorted(kept))
 
 
 def decide(hit: PassageHit | None) -> bool:

@@ -74,6 +74,10 @@ def test_danger_told_in_other_words_is_acute(matcher, text):
     "Hun drømmer om at blive pædagog, men forældrene siger, at hun skal hjælpe til derhjemme, til hun bliver gift. "
     "Hun græd hos mig i dag.",
     "han er homoseksuel, og familien må ikke vide det, for så slår de hånden af ham",
+    # "ikke noget akut" is "ikke akut"; not afraid that he hits
+    "Hun må ikke komme til fødselsdage, og hun siger hun er ensom. Der er ikke noget akut. Hvad skal jeg skrive?",
+    "hendes mand styrer pengene. Hun siger hun ikke er bange for at han slår, men hun er bange for at miste sit "
+    "ophold. Hvem skal jeg kontakte?",
 ])
 def test_danger_said_not_to_be_there_is_not_acute(matcher, text):
     assert not matcher.match(text).acute
@@ -89,6 +93,8 @@ def test_danger_said_not_to_be_there_is_not_acute(matcher, text):
     "han slår hende, ik?", "hun siger han slår hende ik", "han slår hende ikk",
     "ingen trusler lige nu kommer familien for at hente hende",
     "hun er ikke udsat for vold lige nu han er på vej til skolen",
+    "Der er ikke noget akut, men han slog hende i går",
+    "Hun er ikke bange for at han slår, men han truer med at slå hende ihjel",
 ])
 def test_danger_told_beside_a_habit_or_an_absence_is_still_acute(matcher, text):
     assert matcher.match(text).acute

@@ -404,3 +404,11 @@ def test_opening_hours_and_compound_heads_are_read_as_whole_words():
     assert not _SAYS_VALUE["hours"].search("SSP-koordinatoren, alternativ og national")
     assert _SAYS_VALUE["hours"].search("åbent om natten") and _SAYS_VALUE["hours"].search("Hotline, døgnåben")
     assert _is_word("bolig") and not _is_word("be") and not _is_word("sagsbe")
+
+
+@pytest.mark.parametrize("question", ["hvor står det?", "hvor står det henne?", "hvor star det?"])
+def test_where_it_is_written_is_answered_by_the_card_before_however_it_is_typed(matcher, question):
+    # "henne" and "star" (står without å) are small words, not a subject the card must say.
+    first = matcher.match("Er det strafbart at sende et barn på genopdragelsesrejse?")
+    assert first.confident == "udlandsophold"
+    assert follow_up_to(matcher, first, question).confident == "udlandsophold"

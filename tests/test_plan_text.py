@@ -243,3 +243,29 @@ def test_every_shipped_plan_has_its_text_and_the_national_documents(plan):
     knowledge = load_plan(plan)
     documents = {p.document for p in knowledge.passages.values()}
     assert {"odense-ekspertgruppe", "inspiration-ressourcepersoner", "koebenhavn-notat"} <= documents
+
+
+def _index(text: str):
+    from knowledge.model import Passage
+    from knowledge.passages import PassageIndex
+    from knowledge.text import stem, words
+    passage = Passage(id="p-001", document="d", section="Afsnit", text=text)
+    return PassageIndex({"p-001": passage}, lambda t: tuple(stem(w) for w in words(t)))
+
+
+def test_a_quote_keeps_the_sentence_its_best_sentence_leans_on_and_the_one_that_leans_on_it():
+    index = _index("Kommunen har mange tilbud. Der findes også indsatser under Familiehuset, der har fokus på "
+                   "forældreansvar. Her bliver der blandt andet afholdt familieklub og mødecafé. Resten handler om "
+                   "noget andet.")
+    quote = index.hit("p-001", frozenset({"familiehus"})).quote
+    assert quote == ("Der findes også indsatser under Familiehuset, der har fokus på forældreansvar.",
+                     "Her bliver der blandt andet afholdt familieklub og mødecafé.")
+    # ... and backwards: "Her blev ..." is about what the sentence before names.
+    quote = _index("Det skete i februar 2020. Her blev en kvinde lokket til udlandet af sin mand. Det var "
+                   "slemt.").hit("p-001", frozenset({"lok"})).quote
+    assert quote[0] == "Det skete i februar 2020."
+
+
+def test_a_heading_in_capitals_left_in_the_text_is_never_quoted():
+    index = _index("Familiehuset holder familieklub i Odense. UDFORDRINGER I ODENSES ARBEJDE")
+    assert index.hit("p-001", frozenset({"odens"})).quote == ("Familiehuset holder familieklub i Odense.",)

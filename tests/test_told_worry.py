@@ -140,3 +140,29 @@ def test_a_worry_told_before_it_is_said_not_to_be_acute_is_still_a_worry(matcher
     result = matcher.match(told)
     assert not result.acute  # moving somewhere is no one taken somewhere
     assert result.confident == "bekymring-voksen"
+
+
+# Told at length, then asked: the whole message is answered by nothing, its question on its own by a topic.
+TOLD_THEN_ASKED = ("Vi er pædagoger i en klub og talte på et møde om, at vi ikke er gode nok til at spotte det. To "
+                   "piger holdt pludselig op med at komme, og vi vidste ikke, hvad vi skulle gøre. Hvem i kommunen "
+                   "kan komme ud og give os et oplæg?")
+
+
+def test_a_message_nothing_answers_as_a_whole_is_answered_by_its_question_alone(matcher):
+    whole = _with(matcher, _Never()).match(TOLD_THEN_ASKED.rsplit(".", 1)[0] + ".")
+    assert whole.confident is None and whole.passage is None
+    asked = _with(matcher, _Never()).match(TOLD_THEN_ASKED)
+    assert asked.confident == matcher.match("Hvem i kommunen kan komme ud og give os et oplæg?").confident
+    assert asked.confident == "kommunikation" and not asked.acute
+
+
+def test_a_story_the_worry_reading_doubts_is_not_answered_by_its_question_alone(matcher):
+    # A harmless story ending in a plan word ("oplæg") is out of scope, as before.
+    assert _with(matcher, _Doubting()).match(TOLD_THEN_ASKED).confident is None
+
+
+def test_a_short_question_of_a_told_situation_is_offered_beside_the_card(matcher):
+    told = ("Jeg er rådgiver. En kvinde på 22 vil flytte hjemmefra, fordi familien bestemmer alt og hun ikke må "
+            "tage en uddannelse. Hun er ikke truet, men tror familien vil presse hende hårdt. Hvor kan hun bo?")
+    result = matcher.match(told)
+    assert result.confident == "bekymring-voksen" and "red-safehouse" in result.asked_too
