@@ -315,17 +315,19 @@ def replies_for(result: MatchResult, knowledge: Knowledge) -> list[Attachment]:
 
 
 def follow_up_buttons(result: MatchResult, knowledge: Knowledge) -> list[dict]:
-    """The guidance an acute message also asked for, as buttons for the acute card: the flow it triggers or the
-    topic it matched (and that topic's flow)."""
+    """The guidance an acute message also asked for, as buttons for the acute card: what one of its sentences
+    asks on its own, then the flow it triggers or the topic it matched (and that topic's flow)."""
     acute_id = knowledge.acute.topic
+    # The question a sentence of the message asks on its own comes first ("Hvem kan vurdere hendes sikkerhed?").
+    asked = [topic_button(knowledge.topics[t].topic) for t in result.asked_too if t != acute_id][:1]
     if result.flow is not None and result.flow in knowledge.flows:
-        return [flow_button(knowledge.flows[result.flow], knowledge, prefixed=True)]
+        return [*asked, flow_button(knowledge.flows[result.flow], knowledge, prefixed=True)]
     if result.confident is None and result.passage is not None:
-        return [passage_button(knowledge.passages[result.passage.passage_id], knowledge)]
+        return [*asked, passage_button(knowledge.passages[result.passage.passage_id], knowledge)]
     if result.confident is None or result.confident == acute_id:
-        return []
+        return asked
     topic = knowledge.topics[result.confident].topic
-    buttons = [topic_button(topic)]
+    buttons = [*asked, topic_button(topic)]
     if topic.flow and topic.flow in knowledge.flows:
         buttons.append(flow_button(knowledge.flows[topic.flow], knowledge, prefixed=True))
     return buttons

@@ -903,7 +903,13 @@ class Matcher:
                 and candidates[0].topic_id in self._worry_topics.values()):
             return MatchResult(candidates, acute, decision, passage, context,
                                asked_too=self._asked_in_sentences(text, candidates[0].topic_id))
-        if (decision is Decision.NO_ANSWER and passage is None and not acute and self._worry is not None
+        if acute:
+            # What else an acute message asks ("... Findes der nogen, der kan vurdere hendes sikkerhed?") is offered
+            # on the acute card, one tap away.
+            answered = candidates[0].topic_id if decision is Decision.ANSWER else ""
+            return MatchResult(candidates, acute, decision, passage, context,
+                               asked_too=self._asked_in_sentences(text, answered))
+        if (decision is Decision.NO_ANSWER and passage is None and self._worry is not None
                 and not self._worry.doubts(worry_words or ())):
             asked = self._question_alone(text)
             if asked is not None:

@@ -412,3 +412,12 @@ def test_where_it_is_written_is_answered_by_the_card_before_however_it_is_typed(
     first = matcher.match("Er det strafbart at sende et barn på genopdragelsesrejse?")
     assert first.confident == "udlandsophold"
     assert follow_up_to(matcher, first, question).confident == "udlandsophold"
+
+
+async def test_what_an_acute_message_asks_in_a_sentence_of_its_own_is_the_acute_cards_first_button(ask):
+    replies = await ask("En kvinde på 30 siger, at hendes mand truer hende med kniv. Kan man ringe anonymt til Lokk?")
+    assert len(replies) == 1
+    card = card_of(replies[0])
+    assert card_text(card).startswith("Ved akut fare: ring 112 nu.")
+    assert card["actions"][0]["data"] == {"action": "topic", "topic": "lokk-raadgivning"}
+    assert len(card["actions"]) <= 2  # one row: 112 stays in view
