@@ -1012,9 +1012,14 @@ class Matcher:
         around = [n for p in known if p not in self._topic_terms for n in self._passages.neighbours(p)]
         if wants & {"phone", "email"}:  # a neighbouring passage's number or e-mail is somebody else's
             around = []
-        for item in dict.fromkeys((*known, *around)):
-            if self._explains(item, own, wants, everyday) and self._says_together(item, own - everyday, wants):
-                return self._answer_with(item, own, wants)
+        answering = [item for item in dict.fromkeys((*known, *around))
+                     if self._explains(item, own, wants, everyday) and self._says_together(item, own - everyday, wants)]
+        if answering:
+            # One that says all of it in one sentence ("Politiet deltager efter en konkret vurdering") goes before
+            # one that says it here and there (a card that names the police in one line and meetings in another).
+            whole = [item for item in answering if len(own) > 1 and any(
+                all(_said_in(t, s_terms) for t in own) for _, s_terms in self._sentences(item))]
+            return self._answer_with((whole or answering)[0], own, wants)
         # Away from the previous answer only on the follow-up's own words that are not everyday Danish, every one
         # of them said (a lexical coincidence on "åbent" or "holde" is no answer).
         strict = frozenset()

@@ -421,3 +421,11 @@ async def test_what_an_acute_message_asks_in_a_sentence_of_its_own_is_the_acute_
     assert card_text(card).startswith("Ved akut fare: ring 112 nu.")
     assert card["actions"][0]["data"] == {"action": "topic", "topic": "lokk-raadgivning"}
     assert len(card["actions"]) <= 2  # one row: 112 stays in view
+
+
+def test_a_follow_up_goes_to_the_text_that_says_all_of_it_in_one_sentence(matcher):
+    # The card on § 133 names adults in one line and the paragraph in another; the plan's list of laws says
+    # "§12a (Serviceloven), handleplan til personer over 18 år" in one.
+    first = matcher.match("Hvilken paragraf handler om skærpet underretningspligt?")
+    follow_up = follow_up_to(matcher, first, "og hvis borgeren er over 18?")
+    assert follow_up.passage is not None and any("12a" in s for s in follow_up.passage.quote)
