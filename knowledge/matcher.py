@@ -120,7 +120,8 @@ _NAME_ROLES = (r"(?:personen|lederen|leder|chefen|chef|formanden|formand|forkvin
                r"direktoer|repraesentanten|koordinatoren|tovholderen|tovholder|kontaktpersonen|videnspersonen|"
                r"sagsbehandleren|medarbejderen|konsulenten|ssp ?koordinatoren)")
 # "hvem er tovholder" is answered by a team or a role ("SSP er tovholder"); "hvem er leder af ..." by a person.
-_LEADER_ROLES = r"(?:lederen|leder|chefen|chef|formanden|formand|forkvinden|forkvinde|forpersonen|direktoeren|direktoer)"
+_LEADER_ROLES = (r"(?:lederen|leder|chefen|chef|formanden|formand|forkvinden|forkvinde|forpersonen|direktoeren|direktoer|"
+                 r"projektlederen|projektleder)")
 _ASKS_NAME = re.compile(rf"\b(?:hvad hedder (?:\w+ )?\w*{_NAME_ROLES}|hvad hedder (?:hun|han|de)\b|"
                         rf"hvem (?:er|var) {_LEADER_ROLES}\b|(?:navnet|navne|navn) paa (?:\w+ )?{_NAME_ROLES})")
 _NAMED_PERSON = re.compile(r"[A-ZÆØÅ][a-zæøå]+(?: [A-ZÆØÅ][a-zæøå]+){1,3} \((?:forkvinde|formand|forperson|leder|"
@@ -889,6 +890,8 @@ class Matcher:
             rare = self._passages.rare_terms(hit.passage_id, asked)
             if rare - self._said_by(candidates[0].topic_id):  # the passage says a rare word of the question that the topic never does
                 decision = Decision.NO_ANSWER
+        # ... and a passage answers a question for a phone number or an e-mail only when it holds one.
+        wants |= {kind for kind in ("phone", "email") if q_terms & self._wants[kind]}
         passage = hit if (decision is not Decision.ANSWER and passage_answers(hit)
                           and all(self._reach.get(hit.passage_id, {}).get(k) for k in wants)) else None
         context = hit.passage_id if hit is not None and hit.coverage >= CONTEXT_PASSAGE_COVERAGE else None

@@ -429,3 +429,19 @@ def test_a_follow_up_goes_to_the_text_that_says_all_of_it_in_one_sentence(matche
     first = matcher.match("Hvilken paragraf handler om skærpet underretningspligt?")
     follow_up = follow_up_to(matcher, first, "og hvis borgeren er over 18?")
     assert follow_up.passage is not None and any("12a" in s for s in follow_up.passage.quote)
+
+
+def test_who_chaired_the_expert_group_is_answered_by_the_name_the_report_signs_with(matcher):
+    # "formand" and "forkvinde" are one word to the matcher; the report is signed "Halima El Abassi (forkvinde)".
+    result = matcher.match("Hvem var formand for ekspertgruppen i Odense?")
+    assert result.passage is not None and "Halima El Abassi (forkvinde)" in result.passage.quote
+
+
+@pytest.mark.parametrize("question", ["hvad er Aydin Soeis telefonnummer?", "har du Aydin Soeis mail?"])
+def test_a_passage_that_names_a_person_is_no_answer_to_a_question_for_their_number(matcher, question):
+    assert matcher.match(question).passage is None
+
+
+def test_a_question_for_the_project_leaders_name_is_not_answered_by_a_text_without_one(matcher):
+    result = matcher.match("hvem er projektleder for social kontrol-vejlederne i København?")
+    assert result.confident is None and result.passage is None
