@@ -58,6 +58,11 @@ SPECIFIC_MAX_ZIPF = 4.5
 # instead of a topic below SURE_THRESHOLD ("værktøjskasse": the recommendation's text, not the list of five).
 PASSAGE_BETTER = 0.8
 _AFTER_FIRST_SENTENCE = re.compile(r"(?<=[.?!])\s+")  # where a message's first sentence ends (and each one)
+# A worried staff member asking what to do or whom to call (folded words): "hvem skal jeg kontakte", "hvad gør jeg".
+_ASKS_WHAT_TO_DO = re.compile(r"\b(?:hvem (?:skal|kan|boer) (?:jeg|vi|man) (?:kontakte|ringe til|tale med|gaa til|"
+                              r"henvende mig til|sparre med)|hvem (?:kontakter|ringer) (?:jeg|vi|man)|"
+                              r"hvad (?:goer|skal) (?:jeg|vi|man)(?: goere| stille op)?\b|hvad er (?:mit|vores|det) "
+                              r"(?:naeste|foerste) skridt|who (?:do|should) i (?:contact|call)|what (?:do|should) i do)")
 # Words right after danger said to be absent that say when it is absent, when only who said so follows ("hun er
 # ikke truet lige nu siger hun"): part of the absence. Followed by anything else ("ingen trusler lige nu kommer
 # familien ...") they start what is read.
@@ -483,6 +488,7 @@ class Matcher:
         self._acute = AcuteDetector(acute, index, acute_model.shipped() if learned else None)
         self._worry = acute_model.shipped_worry() if learned else None
         self._worry_topics = {a: t for a, t in WORRY_TOPICS.items() if t in knowledge.topics}
+        self._kind = {t: r.topic.kind for t, r in knowledge.topics.items()}
         self._signal_ids = {
             t: tuple(frozenset(index.add(p) for p in phrases(group)) for group in r.topic.signals)
             for t, r in knowledge.topics.items() if r.topic.signals}
@@ -902,6 +908,18 @@ class Matcher:
                 if result.confident is None:
                     return result
                 return replace(result, asked_too=self._asked_in_sentences(text, result.confident))
+        # A worry told at length that asks what to do ("... Hvem skal jeg kontakte?") gets the card on what to do,
+        # with the law or fact its words found as the first button, not the other way round.
+        if (decision is Decision.ANSWER and not acute and not plain and self._worry is not None
+                and candidates[0].topic_id not in self._worry_topics.values()
+                and self._kind.get(candidates[0].topic_id) == "fact"
+                and _ASKS_WHAT_TO_DO.search(" ".join(words(text)))):
+            told = self._told_worry(message, audience, worry_words)
+            if told is not None:
+                result = self._worry_result(told, candidates, context)
+                if result.confident is not None:
+                    return replace(result, asked_too=tuple(dict.fromkeys(
+                        (candidates[0].topic_id, *self._asked_in_sentences(text, result.confident)))))
         if (decision is Decision.ANSWER and not acute and not plain
                 and candidates[0].topic_id in self._worry_topics.values()):
             return MatchResult(candidates, acute, decision, passage, context,

@@ -166,3 +166,16 @@ def test_a_short_question_of_a_told_situation_is_offered_beside_the_card(matcher
             "tage en uddannelse. Hun er ikke truet, men tror familien vil presse hende hårdt. Hvor kan hun bo?")
     result = matcher.match(told)
     assert result.confident == "bekymring-voksen" and "red-safehouse" in result.asked_too
+
+
+def test_a_worry_told_at_length_that_asks_whom_to_call_gets_the_card_on_what_to_do_and_the_law_as_a_button(
+        matcher):
+    told = ("Jeg er lærer på sprogskolen. En kursist på 20 fortalte mig, at hun skal giftes med en fætter, som hun "
+            "aldrig har mødt, og at hun ikke selv har valgt det. Hun skal først af sted til sommer. Hvem skal jeg "
+            "kontakte?")
+    result = matcher.match(told)
+    assert result.confident == "bekymring-voksen" and not result.acute
+    assert result.asked_too[0] == "tvangsaegteskab"
+    # Asked as a question about the law, the law answers.
+    assert matcher.match("Er det strafbart at tvinge en på 20 til at gifte sig med en fætter?").confident == (
+        "tvangsaegteskab")
