@@ -37,7 +37,8 @@ PARTS = {"tuning": ("examples.yaml", "tuning.yaml"), "held-back": ("heldback.yam
          "tuning-l": ("tuning-l.yaml",), "held-back-l": ("heldback-l.yaml",),
          "tuning-m": ("tuning-m.yaml",), "held-back-m": ("heldback-m.yaml",),
          "tuning-n": ("tuning-n.yaml",), "held-back-n": ("heldback-n.yaml",),
-         "tuning-o": ("tuning-o.yaml",), "held-back-o": ("heldback-o.yaml",)}
+         "tuning-o": ("tuning-o.yaml",), "held-back-o": ("heldback-o.yaml",),
+         "tuning-p": ("tuning-p.yaml",), "held-back-p": ("heldback-p.yaml",)}
 NO_ANSWER_PHRASES = ("ikke sikker", "kan ikke finde", "fandt ikke", "forstår ikke")
 
 
