@@ -16,8 +16,8 @@ from botbuilder.schema import Attachment
 from knowledge import Contact, Knowledge, ResolvedTopic, Topic
 from knowledge.loader import CONTACT_TOPIC_PREFIX as CONTACT_TOPIC
 from knowledge.text import words
+from knowledge.matcher import WORRY_TOPICS, Decision, MatchResult
 from knowledge.model import FlowStep, ResolvedFlow, ResolvedOutcome
-from knowledge.matcher import Decision, MatchResult
 
 CARD_VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -318,18 +318,19 @@ def follow_up_buttons(result: MatchResult, knowledge: Knowledge) -> list[dict]:
     """The guidance an acute message also asked for, as buttons for the acute card: what one of its sentences
     asks on its own, then the flow it triggers or the topic it matched (and that topic's flow)."""
     acute_id = knowledge.acute.topic
-    # The question a sentence of the message asks on its own comes first ("Hvem kan vurdere hendes sikkerhed?").
+    # A question the message asks in a sentence of its own ("Kan man ringe anonymt til Lokk?") takes the place of
+    # the card on what to do when worried (its guide stays), never of a flow or of a law the message names.
     asked = [topic_button(knowledge.topics[t].topic) for t in result.asked_too if t != acute_id][:1]
     if result.flow is not None and result.flow in knowledge.flows:
-        return [*asked, flow_button(knowledge.flows[result.flow], knowledge, prefixed=True)]
+        return [flow_button(knowledge.flows[result.flow], knowledge, prefixed=True), *asked]
     if result.confident is None and result.passage is not None:
         return [*asked, passage_button(knowledge.passages[result.passage.passage_id], knowledge)]
     if result.confident is None or result.confident == acute_id:
         return asked
     topic = knowledge.topics[result.confident].topic
-    buttons = [*asked, topic_button(topic)]
+    buttons = asked if asked and topic.id in WORRY_TOPICS.values() else [topic_button(topic)]
     if topic.flow and topic.flow in knowledge.flows:
-        buttons.append(flow_button(knowledge.flows[topic.flow], knowledge, prefixed=True))
+        buttons = [*buttons, flow_button(knowledge.flows[topic.flow], knowledge, prefixed=True)]
     return buttons
 
 

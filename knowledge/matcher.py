@@ -61,8 +61,9 @@ _AFTER_FIRST_SENTENCE = re.compile(r"(?<=[.?!])\s+")  # where a message's first 
 # A worried staff member asking what to do or whom to call (folded words): "hvem skal jeg kontakte", "hvad gør jeg".
 _ASKS_WHAT_TO_DO = re.compile(r"\b(?:hvem (?:skal|kan|boer) (?:jeg|vi|man) (?:kontakte|ringe til|tale med|gaa til|"
                               r"henvende mig til|sparre med)|hvem (?:kontakter|ringer) (?:jeg|vi|man)|"
-                              r"hvad (?:goer|skal) (?:jeg|vi|man)(?: goere| stille op)?\b|hvad er (?:mit|vores|det) "
-                              r"(?:naeste|foerste) skridt|who (?:do|should) i (?:contact|call)|what (?:do|should) i do)")
+                              r"hvad goer (?:jeg|vi|man)\b|hvad (?:skal|kan|boer) (?:jeg|vi|man) (?:goere|stille op)\b|"
+                              r"hvad er (?:mit|vores|det) (?:naeste|foerste) skridt|"
+                              r"who (?:do|should) i (?:contact|call)|what (?:do|should) i do)")
 # Words right after danger said to be absent that say when it is absent, when only who said so follows ("hun er
 # ikke truet lige nu siger hun"): part of the absence. Followed by anything else ("ingen trusler lige nu kommer
 # familien ...") they start what is read.
@@ -929,9 +930,11 @@ class Matcher:
             # on the acute card, one tap away.
             answered = candidates[0].topic_id if decision is Decision.ANSWER else ""
             return MatchResult(candidates, acute, decision, passage, context,
-                               asked_too=self._asked_in_sentences(text, answered))
+                               asked_too=self._asked_in_sentences(text, answered, questions_only=True))
+        # Told at length: the worry reading reads only a message of its least length, and a short everyday one
+        # ("Printeren virker ikke. Hvem skal jeg kontakte?") is no worry told.
         if (decision is Decision.NO_ANSWER and passage is None and self._worry is not None
-                and not self._worry.doubts(worry_words or ())):
+                and len(worry_words or ()) >= self._worry.min_words and not self._worry.doubts(worry_words)):
             asked = self._question_alone(text)
             if asked is not None:
                 return asked
@@ -952,9 +955,10 @@ class Matcher:
                 return result
         return None
 
-    def _asked_in_sentences(self, text: str, answered: str) -> tuple[str, ...]:
+    def _asked_in_sentences(self, text: str, answered: str, questions_only: bool = False) -> tuple[str, ...]:
         """The topics that single sentences of a told situation answer, other than the card on what to do when
-        worried ("Hun skal bo hos familien i hjemlandet i to år": the stay abroad)."""
+        worried ("Hun skal bo hos familien i hjemlandet i to år": the stay abroad); `questions_only`: only its
+        questions ("... Kan man ringe anonymt til Lokk?")."""
         sentences = _AFTER_FIRST_SENTENCE.split(text.strip())
         if len(sentences) < 2:
             return ()
@@ -962,6 +966,8 @@ class Matcher:
         found: list[str] = []
         for sentence in sentences[:MAX_SENTENCES]:
             if len(sentence.split()) < MIN_SENTENCE_WORDS:  # "Hvad gør jeg?" asks nothing of its own
+                continue
+            if questions_only and not sentence.rstrip().endswith("?"):
                 continue
             result = self.match(sentence)
             topic = result.confident

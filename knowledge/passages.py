@@ -31,7 +31,8 @@ BROAD_EVIDENCE = 9.0
 # happens to use is never enough ("personalemøde", "fodbold").
 FULL_COVERAGE = 0.9
 RARE_DF = 2
-# A quote is the best-matching sentence and, if they also match, up to two more of the same passage.
+# A quote is the best-matching sentence and, if they also match, up to two more of the same passage; one more when
+# the best sentence leans on the one before it or the next leans on it (`_LEANS_BACK`).
 MAX_QUOTE_SENTENCES = 3
 MAX_QUOTE_CHARS = 600
 SAYS_ASKED = 100.0  # more than any sentence's terms weigh
@@ -40,7 +41,7 @@ _NAME = re.compile(r"(?<=[a-zæøå,] )[A-ZÆØÅ][\w-]+")
 # A sentence that starts with one of these leans on the sentence before it ("Her blev den syriskfødte kvinde ...",
 # "Her bliver der blandt andet afholdt familieklub ..."): quoted, the two go together.
 _LEANS_BACK = re.compile(r"^(?:Her|Heraf|Herudover|Hermed|Dette|Disse|Dertil|Derudover|Derfor|Sidstnævnte|"
-                         r"Førstnævnte|De|Den|Det)\b")
+                         r"Førstnævnte)\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"”»•(])|\n+")
 
 
@@ -154,7 +155,7 @@ class PassageIndex:
         shared = [t for t in terms if t in self._own[best_n]]
         rare = [t for t in shared if len(self._postings[t]) <= RARE_DF]
         return PassageHit(self._ids[best_n], round(scores[best_n], 4), round(coverage, 4), round(matched, 4),
-                          self.quote(best_n, terms, weight), bool(rare), len(shared),
+                          self.quote(best_n, terms, weight) or self._start(best_n), bool(rare), len(shared),
                           any(t in self._names[best_n] for t in rare)) if matched else None
 
     def neighbours(self, passage_id: str) -> tuple[str, ...]:
@@ -188,7 +189,12 @@ class PassageIndex:
         coverage, matched = self.coverage(n, terms, self.weight)
         quote = self.quote(n, terms, self.weight, says) if matched or says else ()
         return PassageHit(passage_id, 0.0, round(coverage, 4), round(matched, 4),
-                          quote or tuple([s for s, _ in self._sentences[n] if not _is_heading(s)][:MAX_QUOTE_SENTENCES]))
+                          quote or self._start(n))
+
+    def _start(self, n: int) -> tuple[str, ...]:
+        """The first sentences of passage n, leaving out headings in capitals unless there is nothing else."""
+        texts = [s for s, _ in self._sentences[n]]
+        return tuple(([s for s in texts if not _is_heading(s)] or texts)[:MAX_QUOTE_SENTENCES])
 
     def quote(self, n: int, terms: frozenset[str], weight: Callable[[str], float],
               says: Callable[[str], bool] | None = None) -> tuple[str, ...]:
@@ -213,16 +219,10 @@ class PassageIndex:
                                best + 1 if best + 1 < len(sentences_n) and _LEANS_BACK.match(sentences_n[best + 1][0])
                                else None)
                    if i is not None and i >= 0 and i not in chosen and not _is_heading(sentences_n[i][0])]
-        out, length = [], 0
-        kept = set()
-        for i in sorted(chosen):
-            text = sentences_n[i][0]
-            if out and length + len(text) > MAX_QUOTE_CHARS and i != best:
-                continue
-            kept.add(i)
-            length += len(text)
-        for i in context:
-            if length + len(sentences_n[i][0]) <= MAX_QUOTE_CHARS:
+        # The best sentence always; then its context, then the other matching sentences, while they fit.
+        kept, length = {best}, len(sentences_n[best][0])
+        for i in (*context, *sorted(chosen - {best})):
+            if len(kept) <= MAX_QUOTE_SENTENCES and length + len(sentences_n[i][0]) <= MAX_QUOTE_CHARS:
                 kept.add(i)
                 length += len(sentences_n[i][0])
         return tuple(sentences_n[i][0] for i in sorted(kept))

@@ -109,7 +109,7 @@ BATCH_FLOORS = {
     "held-back-n": {"top1": 0.85, "rejection": 0.75, "acute": 1.0, "false_alarms": 0, "right": 0.50, "wrong": 0.15},
     # Batches O and P (session six), measured first at ba6aa03 and c80e06e (first-time.yaml)
     "tuning-o": {"top1": 0.60, "rejection": 0.90, "acute": 1.0, "false_alarms": 2, "right": 0.65, "wrong": 0.15},
-    "held-back-o": {"top1": 0.70, "rejection": 0.75, "acute": 1.0, "false_alarms": 0, "right": 0.60, "wrong": 0.20},
+    "held-back-o": {"top1": 0.70, "rejection": 0.75, "acute": 1.0, "false_alarms": 1, "right": 0.60, "wrong": 0.20},
     "tuning-p": {"top1": 0.70, "rejection": 0.90, "acute": 1.0, "false_alarms": 2, "right": 0.60, "wrong": 0.11},
     "held-back-p": {"top1": 0.70, "rejection": 0.75, "acute": 1.0, "false_alarms": 1, "right": 0.50, "wrong": 0.16},
 }

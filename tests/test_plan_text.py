@@ -269,3 +269,16 @@ def test_a_quote_keeps_the_sentence_its_best_sentence_leans_on_and_the_one_that_
 def test_a_heading_in_capitals_left_in_the_text_is_never_quoted():
     index = _index("Familiehuset holder familieklub i Odense. UDFORDRINGER I ODENSES ARBEJDE")
     assert index.hit("p-001", frozenset({"odens"})).quote == ("Familiehuset holder familieklub i Odense.",)
+
+
+@pytest.mark.parametrize("plan", shipped_plans())
+def test_no_quote_is_longer_than_the_limit_or_than_four_sentences(plan):
+    from knowledge.passages import MAX_QUOTE_CHARS, MAX_QUOTE_SENTENCES
+    matcher = Matcher(load_plan(plan))
+    index = matcher._passages
+    for passage_id in list(index._ids):
+        terms = index.terms_of(passage_id)
+        quote = index.hit(passage_id, terms).quote
+        best = max(len(s) for s in quote)
+        assert 1 <= len(quote) <= MAX_QUOTE_SENTENCES + 1
+        assert sum(map(len, quote)) <= max(MAX_QUOTE_CHARS, best), passage_id

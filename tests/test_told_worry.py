@@ -179,3 +179,18 @@ def test_a_worry_told_at_length_that_asks_whom_to_call_gets_the_card_on_what_to_
     # Asked as a question about the law, the law answers.
     assert matcher.match("Er det strafbart at tvinge en på 20 til at gifte sig med en fætter?").confident == (
         "tvangsaegteskab")
+
+
+@pytest.mark.parametrize("story", [
+    "Der er brand i køkkenet. Hvem skal jeg ringe til?", "Printeren virker ikke. Hvem skal jeg kontakte?",
+    "Min løn er forkert, og jeg har skrevet til HR to gange uden svar. Hvem skal jeg kontakte nu?"])
+def test_an_everyday_message_ending_in_whom_to_call_is_not_answered_by_its_question_alone(matcher, story):
+    # Found by a review: a message too short for the worry reading to read is no worry told.
+    result = matcher.match(story)
+    assert result.confident is None and result.passage is None
+
+
+def test_asking_what_to_answer_about_the_law_is_not_asking_what_to_do(matcher):
+    told = ("En elev fortæller at hendes storesøster blev tvunget til at gifte sig sidste år. Hvad skal jeg svare "
+            "hende, når hun spørger om tvangsægteskab er ulovligt?")
+    assert matcher.match(told).confident == "tvangsaegteskab"
