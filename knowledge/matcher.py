@@ -118,7 +118,11 @@ _SAYS_VALUE = {
     "date": re.compile(r"\b\d{1,2}\. ?(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-z]*\b|"
                        r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b", re.I),
 }
-_PHONE = re.compile(r"\d{2} ?\d{2} ?\d{2} ?\d{2}|\b1\d{2,3}\b")
+_EIGHT_DIGITS = r"\d{2} ?\d{2} ?\d{2} ?\d{2}"
+_PHONE = re.compile(rf"{_EIGHT_DIGITS}|\b1\d{{2,3}}\b")
+# The sentence that says a phone number (quoted first): eight digits or a national short number, not any number
+# from 100 to 1999 ("1.693 henvendelser").
+_PHONE_SAID = re.compile(rf"{_EIGHT_DIGITS}|\b(?:112|114|1813|1888)\b")
 _ADDRESS = re.compile(r"\b\w+(?:vej|gade|allé|alle|plads|torv|stræde|boulevard) \d+|\b\d{4} [A-ZÆØÅ][a-zæøå]+")
 # "hvem er leder af ...", "hvad hedder repræsentanten": a person's name is asked for. The plans name hardly anyone,
 # so only a text that holds a name with its role ("Halima El Abassi (forkvinde)") answers it, like an address.
@@ -138,7 +142,7 @@ _VALUE_KINDS = frozenset({"number", "duration", "frequency", "year", "price"})  
 _FORM_ONLY = ("duration", "frequency", "year")
 _FORM_KEPT = frozenset({"siden"})
 # What a text must hold when a follow-up asks for it, beside the values above: the sentence to quote first.
-_SAYS_KIND = {"phone": re.compile(r"\d{2} ?\d{2} ?\d{2} ?\d{2}|\b(?:112|114|1813|1888)\b"), "email": re.compile("@"), "number": _NUMBER, "address": _ADDRESS,
+_SAYS_KIND = {"phone": _PHONE_SAID, "email": re.compile("@"), "number": _NUMBER, "address": _ADDRESS,
               "name": _NAMED_PERSON}
 TYPO_CUTOFF = 82
 TYPO_SAME_INITIAL = True      # a typo is corrected only to a word with the same first letter
@@ -1044,8 +1048,8 @@ class Matcher:
         if answering:
             # One that says all of it in one sentence ("Politiet deltager efter en konkret vurdering") goes before
             # one that says it here and there (a card that names the police in one line and meetings in another).
-            whole = [item for item in answering if len(own) > 1 and any(
-                all(_said_in(t, s_terms) for t in own) for _, s_terms in self._sentences(item))]
+            whole = [item for item in answering if any(
+                all(_said_in(t, s_terms) for t in own) for _, s_terms in self._sentences(item))] if len(own) > 1 else []
             return self._answer_with((whole or answering)[0], own, wants)
         # Away from the previous answer only on the follow-up's own words that are not everyday Danish, every one
         # of them said (a lexical coincidence on "åbent" or "holde" is no answer).
