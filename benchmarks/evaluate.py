@@ -38,7 +38,8 @@ PARTS = {"tuning": ("examples.yaml", "tuning.yaml"), "held-back": ("heldback.yam
          "tuning-m": ("tuning-m.yaml",), "held-back-m": ("heldback-m.yaml",),
          "tuning-n": ("tuning-n.yaml",), "held-back-n": ("heldback-n.yaml",),
          "tuning-o": ("tuning-o.yaml",), "held-back-o": ("heldback-o.yaml",),
-         "tuning-p": ("tuning-p.yaml",), "held-back-p": ("heldback-p.yaml",)}
+         "tuning-p": ("tuning-p.yaml",), "held-back-p": ("heldback-p.yaml",),
+         "tuning-q": ("tuning-q.yaml",), "held-back-q": ("heldback-q.yaml",)}
 NO_ANSWER_PHRASES = ("ikke sikker", "kan ikke finde", "fandt ikke", "forstår ikke")
 
 

@@ -511,6 +511,9 @@ class Matcher:
         self._topic_texts = {t: (r.topic.answer, *r.topic.points) for t, r in knowledge.topics.items()}
         self._topic_sentences: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}  # filled as asked
         self._subject.update({p: f"{x.section}" for p, x in knowledge.passages.items()})
+        # The documents an answer is from: a passage's own, a topic's sources that have text in the plan.
+        self._documents_of = {t: frozenset(s.document for s in r.topic.sources) for t, r in knowledge.topics.items()}
+        self._documents_of.update({p: frozenset((x.document,)) for p, x in knowledge.passages.items()})
         self._reach = {t: {"phone": any(c.phone for c in r.contacts) or bool(_PHONE.search(r.topic.answer)),
                            "email": any(c.email for c in r.contacts) or "@" in r.topic.answer}
                        for t, r in knowledge.topics.items()}
@@ -1071,12 +1074,18 @@ class Matcher:
         if (not combined.confident and combined.passage and related(combined.passage.passage_id)
                 and self._explains(combined.passage.passage_id, own, wants, everyday)):
             return combined
-        # The plan's text about the same subject may say it where no topic does ("hvor mange konsulenter ...").
-        hit = self._passages.best(own | subject)
-        if own - everyday and hit is not None and related(hit.passage_id) and self._explains(
-                hit.passage_id, own, wants, strict):
-            return MatchResult((), False, Decision.NO_ANSWER,
-                               self._passages.hit(hit.passage_id, own | subject, _says_asked(wants)))
+        # The plan's text about the same subject may say it where no topic does ("hvor mange konsulenter ..."), and
+        # the document the previous answer is from may say it under another heading ("hvem var formand?" after the
+        # Odense report's recommendations: its signature).
+        # Away from the subject, only on a word of the follow-up that few passages have ("formand" / "forkvinde").
+        documents = frozenset(d for p in known for d in self._documents_of.get(p, ()))
+        same_document = (lambda item: self._passages.document_of(item) in documents
+                         and bool(self._passages.rare_terms(item, own - everyday)))
+        for hit in (self._passages.best(own | subject), self._passages.best(own | subject, documents=documents)):
+            if own - everyday and hit is not None and (related(hit.passage_id) or same_document(hit.passage_id)) \
+                    and self._explains(hit.passage_id, own, wants, strict):
+                return MatchResult((), False, Decision.NO_ANSWER,
+                                   self._passages.hit(hit.passage_id, own | subject, _says_asked(wants)))
         offered = tuple(Candidate(t, SUGGEST_THRESHOLD) for t in dict.fromkeys(
             [previous, *(c.topic_id for c in combined.candidates if c.specific)]) if t in self._priority
             and not t.startswith(FLOW_PREFIX))[:3]

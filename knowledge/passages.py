@@ -138,10 +138,13 @@ class PassageIndex:
         return self.idf.get(term, self._unknown_idf)
 
     def best(self, terms: frozenset[str], weight: Callable[[str], float] | None = None,
-             top: int = 5) -> PassageHit | None:
-        """The best passage for the question's terms (by BM25 among the top candidates, then coverage), if any."""
+             top: int = 5, documents: frozenset[str] | None = None) -> PassageHit | None:
+        """The best passage for the question's terms (by BM25 among the top candidates, then coverage), if any;
+        `documents`: only among the passages of these documents."""
         weight = weight or self.weight
         scores = self.candidates(terms)
+        if documents is not None:
+            scores = {n: s for n, s in scores.items() if self._section_of[self._ids[n]][0] in documents}
         if not scores:
             return None
         ranked = sorted(scores, key=lambda n: -scores[n])[:top]
@@ -157,6 +160,11 @@ class PassageIndex:
         return PassageHit(self._ids[best_n], round(scores[best_n], 4), round(coverage, 4), round(matched, 4),
                           self.quote(best_n, terms, weight) or self._start(best_n), bool(rare), len(shared),
                           any(t in self._names[best_n] for t in rare)) if matched else None
+
+    def document_of(self, passage_id: str) -> str | None:
+        """The id of the document a passage is from (None for an unknown id)."""
+        section = self._section_of.get(passage_id)
+        return section[0] if section else None
 
     def neighbours(self, passage_id: str) -> tuple[str, ...]:
         """The passages under the same heading of the same document, in order (itself included)."""

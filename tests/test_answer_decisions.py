@@ -438,6 +438,20 @@ def test_who_chaired_the_expert_group_is_answered_by_the_name_the_report_signs_w
     assert result.passage is not None and "Halima El Abassi (forkvinde)" in result.passage.quote
 
 
+def test_a_follow_up_is_answered_from_the_document_the_last_answer_is_from(matcher):
+    # The card on the five recommendations cites the Odense report; the report's signature is under another
+    # heading and shares no word of the card's subject.
+    first = matcher.match("Hvem sad i ekspertgruppen om negativ social kontrol i Odense?")
+    assert first.confident == "odense-anbefalinger" and first.remembered() == ("odense-anbefalinger",)
+    follow_up = follow_up_to(matcher, first, "hvem var formand?")
+    assert follow_up.passage is not None and follow_up.passage.passage_id.startswith("odense-ekspertgruppe-")
+    assert "Halima El Abassi (forkvinde)" in follow_up.passage.quote
+    # ... and what the report does not say (a secretary's name, her phone number) is still not answered.
+    for question in ("hvad hedder sekretæren?", "hvad er hendes telefonnummer?"):
+        unsure = follow_up_to(matcher, first, question)
+        assert unsure.confident is None and unsure.passage is None
+
+
 @pytest.mark.parametrize("question", ["hvad er Aydin Soeis telefonnummer?", "har du Aydin Soeis mail?"])
 def test_a_passage_that_names_a_person_is_no_answer_to_a_question_for_their_number(matcher, question):
     assert matcher.match(question).passage is None
