@@ -170,13 +170,17 @@ def feedback_row(item_id: str) -> dict:
 
 
 def answer_card(topic: ResolvedTopic, knowledge: Knowledge, also: Iterable[Topic] = (),
-                lead: Iterable[dict] = (), intro: str | None = None) -> Attachment:
+                lead: Iterable[dict] = (), intro: str | None = None,
+                asked_contacts: Iterable[Contact] = ()) -> Attachment:
     """Title, short answer, points, the contacts to call, the source line and related topics as buttons.
 
     `also`: topics that matched the question just as well, offered first among the buttons; `lead`: buttons
     that go before everything else (on the acute card: what else the message asked about); `intro`: a line above
-    the title (a told worry: "Det lyder som en bekymring for ...")."""
+    the title (a told worry: "Det lyder som en bekymring for ..."); `asked_contacts`: contacts the message asked
+    for besides (each block names where it comes from), after the card's own."""
     t = topic.topic
+    own = {c.id for c in topic.contacts}
+    contacts = (*topic.contacts, *(c for c in asked_contacts if c.id not in own))
     body: list[dict] = [_text(intro, isSubtle=True)] if intro else []
     if t.kind == "acute":
         # Safety first, and all of it in view: the banner, then whom to call, one line each, then the rest.
@@ -189,7 +193,7 @@ def answer_card(topic: ResolvedTopic, knowledge: Knowledge, also: Iterable[Topic
     if t.points:
         body.append(_text("\n".join(f"- {p}" for p in t.points)))
     if t.kind != "acute":
-        body.extend(contacts_section(topic.contacts, knowledge))
+        body.extend(contacts_section(contacts, knowledge))
     body.append(_text(source_line(t.sources, knowledge, sections=t.kind != "acute"), isSubtle=True, size="Small",
                       spacing="Medium"))
     body.append(feedback_row(t.id))
@@ -303,7 +307,14 @@ def replies_for(result: MatchResult, knowledge: Knowledge) -> list[Attachment]:
     if result.confident and result.flow is None:
         also = [topics[t].topic for t in (*result.tied, *result.asked_too)]
         intro = knowledge.message(f"worry_intro_{result.worry}") if result.worry else None
-        return [answer_card(topics[result.confident], knowledge, also, intro=intro)]
+        # A worry told with a question of its own for whom to call ("... Kan hun ringe nogen steder anonymt?"):
+        # the numbers of the card that answers it are in view on the card on what to do, not a tap away.
+        own = {c.id for c in topics[result.confident].contacts}
+        worry = result.confident in WORRY_TOPICS.values()
+        asked = [[c for c in topics[t].contacts if c.phone and c.id not in own] for t in result.asked_too
+                 if worry and t not in WORRY_TOPICS.values()]
+        return [answer_card(topics[result.confident], knowledge, also, intro=intro,
+                            asked_contacts=next((found for found in asked if found), []))]
     if result.passage is not None:
         related = [topics[t].topic for t in result.suggestions()]
         return [passage_card(knowledge.passages[result.passage.passage_id], knowledge, result.passage.quote,

@@ -109,6 +109,23 @@ def test_a_sentence_of_the_situation_that_asks_about_something_else_is_offered_b
     assert {"action": "topic", "topic": "udlandsophold"} in [a["data"] for a in card["actions"]]
 
 
+def test_a_worry_that_asks_where_to_call_shows_the_number_on_the_card_on_what_to_do(matcher, knowledge):
+    message = ("Hej, jeg er klubmedarbejder. En pige på 14 er pludselig stoppet i vores pigefodbold, og hendes bror "
+               "følger efter hende hjem. Hun ville ønske, hun kunne tale med nogen, uden at familien finder ud af det. "
+               "Kan hun ringe nogen steder anonymt? Og skal jeg gøre noget selv?")
+    result = matcher.match(message)
+    assert result.confident == "bekymring-barn" and "lokk-raadgivning" in result.asked_too
+    text = card_text(cards.replies_for(result, knowledge)[0].content)
+    lokk = knowledge.topics["lokk-raadgivning"].contacts[0]
+    ssp = knowledge.topics["bekymring-barn"].contacts[0]
+    # The card's own contacts first, then the number asked for, with where it comes from.
+    assert lokk.phone in text and text.index(ssp.name) < text.index(lokk.name)
+    # Without that question, the card keeps to its own contacts.
+    plain = matcher.match(message.replace(" Kan hun ringe nogen steder anonymt?", ""))
+    assert plain.confident == "bekymring-barn" and "lokk-raadgivning" not in plain.asked_too
+    assert lokk.phone not in card_text(cards.replies_for(plain, knowledge)[0].content)
+
+
 class _Doubting(_Never):
     def __init__(self):  # reads every message as no worry at all
         super().__init__()
