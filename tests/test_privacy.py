@@ -153,6 +153,16 @@ def test_hans_as_a_pronoun_is_not_a_name(guards, text):
     assert not any(guard.looks_personal(text) for guard in guards)
 
 
+@pytest.mark.parametrize("text", [
+    "a girl from my class is being pushed into a car by two men outside the school right now, what do I do",
+    "I teach a class of 20, one girl says her brothers watch her",
+])
+def test_an_everyday_english_word_ending_in_s_is_not_a_names_possessive(guards, text):
+    # "class" is not "Clas" + s (as "Fatimas" is Fatima's)
+    assert not any(guard.looks_personal(text) for guard in guards)
+    assert all(guard.names("Fatimas far truer hende") == ("Fatimas",) for guard in guards)
+
+
 def test_hans_with_a_class_is_a_name(guards):
     assert all(guard.names("Hans fra 7.b er bange for sin far") == ("Hans",) for guard in guards)
 
