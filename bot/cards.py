@@ -22,6 +22,7 @@ from knowledge.model import FlowStep, ResolvedFlow, ResolvedOutcome
 CARD_VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 MAX_BUTTONS = 5
+MAX_ASKED_CONTACTS = 2  # numbers a told worry asks for, on the card on what to do after its own
 # The acute cards stay short enough to keep 112 on a laptop's screen (buttons stack one to a row in Teams):
 # what else the message asked about and one related topic; an acute flow outcome, one related topic.
 ACUTE_BUTTONS = 2
@@ -310,11 +311,9 @@ def replies_for(result: MatchResult, knowledge: Knowledge) -> list[Attachment]:
         # A worry told with a question of its own for whom to call ("... Kan hun ringe nogen steder anonymt?"):
         # the numbers of the card that answers it are in view on the card on what to do, not a tap away.
         own = {c.id for c in topics[result.confident].contacts}
-        worry = result.confident in WORRY_TOPICS.values()
-        asked = [[c for c in topics[t].contacts if c.phone and c.id not in own] for t in result.asked_too
-                 if worry and t not in WORRY_TOPICS.values()]
-        return [answer_card(topics[result.confident], knowledge, also, intro=intro,
-                            asked_contacts=next((found for found in asked if found), []))]
+        asked = [c for c in topics[result.call].contacts if c.phone and c.id not in own][:MAX_ASKED_CONTACTS] \
+            if result.call in topics and result.confident in WORRY_TOPICS.values() else []
+        return [answer_card(topics[result.confident], knowledge, also, intro=intro, asked_contacts=asked)]
     if result.passage is not None:
         related = [topics[t].topic for t in result.suggestions()]
         return [passage_card(knowledge.passages[result.passage.passage_id], knowledge, result.passage.quote,

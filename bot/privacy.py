@@ -155,9 +155,10 @@ class PersonalDataGuard:
         frequency = self._names.get(folded, 0)
         if folded in self._plan_words:
             return frequency >= MIN_NAME_FREQUENCY and capitalised and cue  # "Hans fra 7.b", never "hans telefon"
-        # "Fatimas far"; not an everyday English word ("my class": not Clas's)
+        # "Fatimas far"; not an everyday English word written as one ("my class": not Clas's; "Bills father" is)
         if (not frequency and folded.endswith("s") and folded[:-1] not in self._plan_words  # "SIRIs definition"
-                and self._names.get(folded[:-1], 0) and not _everyday_english(word)):
+                and self._names.get(folded[:-1], 0)
+                and not (_everyday_english(word) and (word.islower() or not mid_sentence))):
             frequency, word = self._names[folded[:-1]], word[:-1]
         zipf = zipf_frequency(word.lower(), "da")
         english = zipf_frequency(word.lower(), "en")

@@ -64,6 +64,11 @@ _ASKS_WHAT_TO_DO = re.compile(r"\b(?:hvem (?:skal|kan|boer) (?:jeg|vi|man) (?:ko
                               r"hvad goer (?:jeg|vi|man)\b|hvad (?:skal|kan|boer) (?:jeg|vi|man) (?:goere|stille op)\b|"
                               r"hvad er (?:mit|vores|det) (?:naeste|foerste) skridt|"
                               r"who (?:do|should) i (?:contact|call)|what (?:do|should) i do)")
+# A question asking whom to call, where to turn or stay ("kan hun ringe nogen steder?", "hvilke numre kan jeg give
+# hende?", "hvor kan hun bo?", "hvem kan hun tale med?"): a contact answers it.
+_ASKS_WHOM_TO_CALL = re.compile(r"\b(?:ring|ringe|ringer|nummer|nummeret|numre|numrene|telefon\w*|kontakte?|kontakter|"
+                                r"henvende|henvise|bo|snakke|tale|hjaelp|hjaelpe|call|phone|number|numbers|contact|"
+                                r"refer|stay|talk)\b")
 # Words right after danger said to be absent that say when it is absent, when only who said so follows ("hun er
 # ikke truet lige nu siger hun"): part of the absence. Followed by anything else ("ingen trusler lige nu kommer
 # familien ...") they start what is read.
@@ -303,6 +308,9 @@ class MatchResult:
     # Beside a card on what to do when worried: the topics that single sentences of the situation ask about
     # ("... Er sådan noget overhovedet ulovligt?"), offered first among its buttons.
     asked_too: tuple[str, ...] = ()
+    # ... and the topic whose numbers a question of it asks for ("... Kan hun ringe nogen steder anonymt?"):
+    # its contacts go on that card.
+    call: str | None = None
 
     @property
     def best(self) -> Candidate | None:
@@ -915,7 +923,8 @@ class Matcher:
                 result = self._worry_result(told, candidates, context)
                 if result.confident is None:
                     return result
-                return replace(result, asked_too=self._asked_in_sentences(text, result.confident))
+                return replace(result, asked_too=self._asked_in_sentences(text, result.confident),
+                               call=self._asked_whom_to_call(text, result.confident))
         # A worry told at length that asks what to do ("... Hvem skal jeg kontakte?") gets the card on what to do,
         # with the law or fact its words found as the first button, not the other way round.
         if (decision is Decision.ANSWER and not acute and not plain and self._worry is not None
@@ -927,11 +936,13 @@ class Matcher:
                 result = self._worry_result(told, candidates, context)
                 if result.confident is not None:
                     return replace(result, asked_too=tuple(dict.fromkeys(
-                        (candidates[0].topic_id, *self._asked_in_sentences(text, result.confident)))))
+                        (candidates[0].topic_id, *self._asked_in_sentences(text, result.confident)))),
+                        call=self._asked_whom_to_call(text, result.confident))
         if (decision is Decision.ANSWER and not acute and not plain
                 and candidates[0].topic_id in self._worry_topics.values()):
             return MatchResult(candidates, acute, decision, passage, context,
-                               asked_too=self._asked_in_sentences(text, candidates[0].topic_id))
+                               asked_too=self._asked_in_sentences(text, candidates[0].topic_id),
+                               call=self._asked_whom_to_call(text, candidates[0].topic_id))
         if acute:
             # What else an acute message asks ("... Findes der nogen, der kan vurdere hendes sikkerhed?") is offered
             # on the acute card, one tap away.
@@ -983,6 +994,24 @@ class Matcher:
             if topic and result.flow is None and not result.acute and topic != answered and topic not in worry:
                 found.append(topic)
         return tuple(dict.fromkeys(found))
+
+    def _asked_whom_to_call(self, text: str, answered: str) -> str | None:
+        """The topic that a question of a told situation asking whom to call or for a number answers ("... Kan hun
+        ringe nogen steder anonymt?"), other than the card on what to do; a sentence that only tells ("Hun har to
+        børn", "Der er ingen trusler") never brings numbers."""
+        sentences = _AFTER_FIRST_SENTENCE.split(text.strip())
+        if len(sentences) < 2:  # the sentence itself, read alone
+            return None
+        worry = set(self._worry_topics.values())
+        for sentence in sentences[:MAX_SENTENCES]:
+            if (not sentence.rstrip().endswith("?") or len(sentence.split()) < MIN_SENTENCE_WORDS
+                    or not _ASKS_WHOM_TO_CALL.search(" ".join(words(sentence)))):
+                continue
+            result = self.match(sentence)
+            topic = result.confident
+            if topic and result.flow is None and not result.acute and topic != answered and topic not in worry:
+                return topic
+        return None
 
     def _told_worry(self, message: list[str], audience: str | None,
                     learned: tuple[str, ...] | None) -> str | None:
@@ -1077,8 +1106,10 @@ class Matcher:
         # The plan's text about the same subject may say it where no topic does ("hvor mange konsulenter ..."), and
         # the document the previous answer is from may say it under another heading ("hvem var formand?" after the
         # Odense report's recommendations: its signature).
-        # Away from the subject, only on a word of the follow-up that few passages have ("formand" / "forkvinde").
-        documents = frozenset(d for p in known for d in self._documents_of.get(p, ()))
+        # Away from the subject, only for a name or a value asked for ("hvem var formand?"), on a word of the
+        # follow-up that few passages have ("formand" / "forkvinde"), and only in a document the answer shown cites
+        # (not the passage remembered beside it, which was never shown).
+        documents = self._documents_of.get(previous, frozenset()) if wants else frozenset()
         same_document = (lambda item: self._passages.document_of(item) in documents
                          and bool(self._passages.rare_terms(item, own - everyday)))
         for hit in (self._passages.best(own | subject), self._passages.best(own | subject, documents=documents)):

@@ -95,9 +95,7 @@ BATCH_FLOORS = {
     "tuning-j": {"rejection": 0.89},
     "held-back-j": {"rejection": 0.82},
     "tuning-i": {"top1": 0.75, "rejection": 0.95, "acute": 1.0, "false_alarms": 3, "right": 0.60, "wrong": 0.18},
-    # One false alarm since session seven: the acute reading retrained when English "pushed into a car" became
-    # danger (batch R's tuning quarter); an alarm too many is the safe direction.
-    "held-back-i": {"top1": 0.75, "rejection": 0.75, "acute": 1.0, "false_alarms": 1, "right": 0.50, "wrong": 0.30},
+    "held-back-i": {"top1": 0.75, "rejection": 0.75, "acute": 1.0, "false_alarms": 0, "right": 0.50, "wrong": 0.30},
     "followups-k": {"right": 0.63, "wrong": 0.15},
     "held-back-k": {"right": 0.65, "wrong": 0.25},
     # Batches L, M and N (session five, the same mix as H), measured first at ba4e0c5, a823066 and 147b6ba
@@ -163,7 +161,7 @@ async def test_follow_up_pairs_of_batch_f_do_not_regress(plan, part):
 
 @pytest.mark.parametrize("plan", shipped_plans())
 @pytest.mark.parametrize("part", sorted(BATCH_FLOORS))
-async def test_fresh_batches_h_to_q_do_not_regress(plan, part):
+async def test_fresh_batches_h_to_r_do_not_regress(plan, part):
     floor = BATCH_FLOORS[part]
     score = await evaluate(plan, items_for(plan, load_part(part)), keep_failures=False)
     assert score.names_other == 0

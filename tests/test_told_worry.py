@@ -122,8 +122,21 @@ def test_a_worry_that_asks_where_to_call_shows_the_number_on_the_card_on_what_to
     assert lokk.phone in text and text.index(ssp.name) < text.index(lokk.name)
     # Without that question, the card keeps to its own contacts.
     plain = matcher.match(message.replace(" Kan hun ringe nogen steder anonymt?", ""))
-    assert plain.confident == "bekymring-barn" and "lokk-raadgivning" not in plain.asked_too
+    assert plain.confident == "bekymring-barn" and plain.call is None
     assert lokk.phone not in card_text(cards.replies_for(plain, knowledge)[0].content)
+
+
+@pytest.mark.parametrize("told", ["Der er ingen vold eller trusler.", "Jeg sidder i borgerservice.",
+                                  "Hun taler om Lokk og RED Safehouse."])
+def test_a_sentence_that_only_tells_brings_no_numbers_to_the_card_on_what_to_do(matcher, knowledge, told):
+    message = (f"Jeg er lærer. En pige på 14 i min klasse må ikke gå til fester, og hendes bror tjekker hendes "
+               f"telefon. {told} Hvad gør jeg?")
+    result = matcher.match(message)
+    assert result.confident == "bekymring-barn" and result.call is None
+    card = cards.replies_for(result, knowledge)[0].content
+    own = {c.name for c in knowledge.topics["bekymring-barn"].contacts}
+    shown = {line.strip("*") for line in card_text(card).splitlines() if line.startswith("**")}
+    assert shown <= own
 
 
 class _Doubting(_Never):
