@@ -178,10 +178,12 @@ def answer_card(topic: ResolvedTopic, knowledge: Knowledge, also: Iterable[Topic
     `also`: topics that matched the question just as well, offered first among the buttons; `lead`: buttons
     that go before everything else (on the acute card: what else the message asked about); `intro`: a line above
     the title (a told worry: "Det lyder som en bekymring for ..."); `asked_contacts`: contacts the message asked
-    for besides (each block names where it comes from), after the card's own."""
+    for besides: up to MAX_ASKED_CONTACTS of them with a phone number, after the card's own (each block names
+    where it comes from)."""
     t = topic.topic
     own = {c.id for c in topic.contacts}
-    contacts = (*topic.contacts, *(c for c in asked_contacts if c.id not in own))
+    asked = [c for c in asked_contacts if c.phone and c.id not in own][:MAX_ASKED_CONTACTS]
+    contacts = (*topic.contacts, *asked)
     body: list[dict] = [_text(intro, isSubtle=True)] if intro else []
     if t.kind == "acute":
         # Safety first, and all of it in view: the banner, then whom to call, one line each, then the rest.
@@ -310,9 +312,8 @@ def replies_for(result: MatchResult, knowledge: Knowledge) -> list[Attachment]:
         intro = knowledge.message(f"worry_intro_{result.worry}") if result.worry else None
         # A worry told with a question of its own for whom to call ("... Kan hun ringe nogen steder anonymt?"):
         # the numbers of the card that answers it are in view on the card on what to do, not a tap away.
-        own = {c.id for c in topics[result.confident].contacts}
-        asked = [c for c in topics[result.call].contacts if c.phone and c.id not in own][:MAX_ASKED_CONTACTS] \
-            if result.call in topics and result.confident in WORRY_TOPICS.values() else []
+        asked = topics[result.call].contacts if result.call in topics and result.confident in WORRY_TOPICS.values() \
+            else ()
         return [answer_card(topics[result.confident], knowledge, also, intro=intro, asked_contacts=asked)]
     if result.passage is not None:
         related = [topics[t].topic for t in result.suggestions()]

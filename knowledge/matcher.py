@@ -519,9 +519,8 @@ class Matcher:
         self._topic_texts = {t: (r.topic.answer, *r.topic.points) for t, r in knowledge.topics.items()}
         self._topic_sentences: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}  # filled as asked
         self._subject.update({p: f"{x.section}" for p, x in knowledge.passages.items()})
-        # The documents an answer is from: a passage's own, a topic's sources that have text in the plan.
+        # The documents a topic's answer cites (a passage's own document is the passage index's).
         self._documents_of = {t: frozenset(s.document for s in r.topic.sources) for t, r in knowledge.topics.items()}
-        self._documents_of.update({p: frozenset((x.document,)) for p, x in knowledge.passages.items()})
         self._reach = {t: {"phone": any(c.phone for c in r.contacts) or bool(_PHONE.search(r.topic.answer)),
                            "email": any(c.email for c in r.contacts) or "@" in r.topic.answer}
                        for t, r in knowledge.topics.items()}
@@ -923,8 +922,7 @@ class Matcher:
                 result = self._worry_result(told, candidates, context)
                 if result.confident is None:
                     return result
-                return replace(result, asked_too=self._asked_in_sentences(text, result.confident),
-                               call=self._asked_whom_to_call(text, result.confident))
+                return replace(result, **self._beside_the_worry_card(text, result.confident))
         # A worry told at length that asks what to do ("... Hvem skal jeg kontakte?") gets the card on what to do,
         # with the law or fact its words found as the first button, not the other way round.
         if (decision is Decision.ANSWER and not acute and not plain and self._worry is not None
@@ -935,14 +933,12 @@ class Matcher:
             if told is not None:
                 result = self._worry_result(told, candidates, context)
                 if result.confident is not None:
-                    return replace(result, asked_too=tuple(dict.fromkeys(
-                        (candidates[0].topic_id, *self._asked_in_sentences(text, result.confident)))),
-                        call=self._asked_whom_to_call(text, result.confident))
+                    return replace(result, **self._beside_the_worry_card(text, result.confident,
+                                                                          first=(candidates[0].topic_id,)))
         if (decision is Decision.ANSWER and not acute and not plain
                 and candidates[0].topic_id in self._worry_topics.values()):
             return MatchResult(candidates, acute, decision, passage, context,
-                               asked_too=self._asked_in_sentences(text, candidates[0].topic_id),
-                               call=self._asked_whom_to_call(text, candidates[0].topic_id))
+                               **self._beside_the_worry_card(text, candidates[0].topic_id))
         if acute:
             # What else an acute message asks ("... Findes der nogen, der kan vurdere hendes sikkerhed?") is offered
             # on the acute card, one tap away.
@@ -973,15 +969,15 @@ class Matcher:
                 return result
         return None
 
-    def _asked_in_sentences(self, text: str, answered: str, questions_only: bool = False) -> tuple[str, ...]:
-        """The topics that single sentences of a told situation answer, other than the card on what to do when
-        worried ("Hun skal bo hos familien i hjemlandet i to år": the stay abroad); `questions_only`: only its
-        questions ("... Kan man ringe anonymt til Lokk?")."""
+    def _sentence_topics(self, text: str, answered: str, questions_only: bool = False) -> tuple[tuple[str, str], ...]:
+        """Each sentence of a told situation that a topic answers on its own, with that topic, other than `answered`
+        and the cards on what to do when worried ("Hun skal bo hos familien i hjemlandet i to år": the stay abroad);
+        `questions_only`: only its questions ("... Kan man ringe anonymt til Lokk?")."""
         sentences = _AFTER_FIRST_SENTENCE.split(text.strip())
-        if len(sentences) < 2:
+        if len(sentences) < 2:  # the sentence itself, read alone
             return ()
         worry = set(self._worry_topics.values())
-        found: list[str] = []
+        found: list[tuple[str, str]] = []
         for sentence in sentences[:MAX_SENTENCES]:
             if len(sentence.split()) < MIN_SENTENCE_WORDS:  # "Hvad gør jeg?" asks nothing of its own
                 continue
@@ -992,26 +988,22 @@ class Matcher:
             # A sentence acute on its own is not offered (the whole message was read as not acute): reading every
             # sentence for danger was measured and not kept (docs/evaluation.md, session four).
             if topic and result.flow is None and not result.acute and topic != answered and topic not in worry:
-                found.append(topic)
-        return tuple(dict.fromkeys(found))
+                found.append((sentence, topic))
+        return tuple(found)
 
-    def _asked_whom_to_call(self, text: str, answered: str) -> str | None:
-        """The topic that a question of a told situation asking whom to call or for a number answers ("... Kan hun
-        ringe nogen steder anonymt?"), other than the card on what to do; a sentence that only tells ("Hun har to
-        børn", "Der er ingen trusler") never brings numbers."""
-        sentences = _AFTER_FIRST_SENTENCE.split(text.strip())
-        if len(sentences) < 2:  # the sentence itself, read alone
-            return None
-        worry = set(self._worry_topics.values())
-        for sentence in sentences[:MAX_SENTENCES]:
-            if (not sentence.rstrip().endswith("?") or len(sentence.split()) < MIN_SENTENCE_WORDS
-                    or not _ASKS_WHOM_TO_CALL.search(" ".join(words(sentence)))):
-                continue
-            result = self.match(sentence)
-            topic = result.confident
-            if topic and result.flow is None and not result.acute and topic != answered and topic not in worry:
-                return topic
-        return None
+    def _asked_in_sentences(self, text: str, answered: str, questions_only: bool = False) -> tuple[str, ...]:
+        """The topics that single sentences of a told situation answer (`_sentence_topics`), each once."""
+        return tuple(dict.fromkeys(topic for _, topic in self._sentence_topics(text, answered, questions_only)))
+
+    def _beside_the_worry_card(self, text: str, answered: str, first: tuple[str, ...] = ()) -> dict:
+        """What goes on the card on what to do when worried beside its own text, from one reading of the situation's
+        sentences: the topics they ask about as buttons (`first` before them), and the topic whose numbers a
+        question asking whom to call or where to turn wants on the card ("... Kan hun ringe nogen steder
+        anonymt?"); a sentence that only tells ("Hun har to børn", "Der er ingen trusler") never brings numbers."""
+        found = self._sentence_topics(text, answered)
+        call = next((topic for sentence, topic in found if sentence.rstrip().endswith("?")
+                     and _ASKS_WHOM_TO_CALL.search(" ".join(words(sentence)))), None)
+        return {"asked_too": tuple(dict.fromkeys((*first, *(topic for _, topic in found)))), "call": call}
 
     def _told_worry(self, message: list[str], audience: str | None,
                     learned: tuple[str, ...] | None) -> str | None:
@@ -1103,18 +1095,19 @@ class Matcher:
         if (not combined.confident and combined.passage and related(combined.passage.passage_id)
                 and self._explains(combined.passage.passage_id, own, wants, everyday)):
             return combined
-        # The plan's text about the same subject may say it where no topic does ("hvor mange konsulenter ..."), and
-        # the document the previous answer is from may say it under another heading ("hvem var formand?" after the
-        # Odense report's recommendations: its signature).
-        # Away from the subject, only for a name or a value asked for ("hvem var formand?"), on a word of the
-        # follow-up that few passages have ("formand" / "forkvinde"), and only in a document the answer shown cites
-        # (not the passage remembered beside it, which was never shown).
-        documents = self._documents_of.get(previous, frozenset()) if wants else frozenset()
-        same_document = (lambda item: self._passages.document_of(item) in documents
-                         and bool(self._passages.rare_terms(item, own - everyday)))
-        for hit in (self._passages.best(own | subject), self._passages.best(own | subject, documents=documents)):
-            if own - everyday and hit is not None and (related(hit.passage_id) or same_document(hit.passage_id)) \
-                    and self._explains(hit.passage_id, own, wants, strict):
+        # The plan's text about the same subject may say it where no topic does ("hvor mange konsulenter ..."); and
+        # for a name or a value asked for, a document the answer shown cites (not the passage remembered beside it,
+        # never shown) may say it under another heading, on a word of the follow-up that few passages have ("hvem
+        # var formand?" after the Odense report's recommendations: its signature, "forkvinde").
+        if own - everyday:
+            documents = self._documents_of.get(previous, {self._passages.document_of(previous)}) if wants else ()
+            answers = (lambda hit: hit is not None and self._explains(hit.passage_id, own, wants, strict) and (
+                related(hit.passage_id) or self._passages.document_of(hit.passage_id) in documents
+                and bool(self._passages.rare_terms(hit.passage_id, own - everyday))))
+            hit = self._passages.best(own | subject)
+            if not answers(hit) and documents:
+                hit = self._passages.best(own | subject, documents=frozenset(documents))
+            if answers(hit):
                 return MatchResult((), False, Decision.NO_ANSWER,
                                    self._passages.hit(hit.passage_id, own | subject, _says_asked(wants)))
         offered = tuple(Candidate(t, SUGGEST_THRESHOLD) for t in dict.fromkeys(
