@@ -20,6 +20,8 @@ ENGLISH_MARGIN = 1.0
 ENGLISH_SHARE = 0.6
 MIN_WORDS = 3
 MAX_PHRASE = 4
+# An English word the glossary lacks that is at least this common in English is left out of the words matched.
+FILLER_ZIPF = 5.0
 _SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("d", ""))
 
 
@@ -71,22 +73,29 @@ class EnglishReader:
 
     def _lookup(self, phrase: tuple[str, ...]) -> list[str] | None:
         found = self._phrases.get(phrase)
-        if found is not None or len(phrase) != 1:
+        if found is not None:
             return found
-        word = phrase[0]
+        *head, word = phrase  # a phrase's last word may be inflected too ("job centres")
         for suffix, base in _SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                found = self._phrases.get((word[: -len(suffix)] + base,))
+                found = self._phrases.get((*head, word[: -len(suffix)] + base))
                 if found is not None:
                     return found
+        if head:
+            return None
         if word.endswith(("ing", "ed")):  # a doubled consonant: "running", "planned"
             stem = word[:-3] if word.endswith("ing") else word[:-2]
             if len(stem) >= 3 and stem[-1] == stem[-2]:
                 return self._phrases.get((stem[:-1],))
         return None
 
-    def translate(self, message: list[str]) -> list[str]:
-        """The message with each glossary phrase (the longest at each word) replaced by its Danish words."""
+    def translate(self, message: list[str], keep: frozenset[str] | None = None) -> list[str]:
+        """The message with each glossary phrase (the longest at each word) replaced by its Danish words.
+
+        `keep`: to match the message's words, an English word the glossary lacks is left out ("did", "specific",
+        "young"), unless it is rare in English or one of these words (the plan's own: "RED", "hotline"): a
+        common English word would weigh in the Danish analysis as a rare word the plan never uses, and a
+        question half made of them is never answered."""
         out: list[str] = []
         i = 0
         while i < len(message):
@@ -97,13 +106,21 @@ class EnglishReader:
                     i += size
                     break
             else:
-                out.append(message[i])
+                word = message[i]
+                if keep is None or word in keep or not _english_filler(word):
+                    out.append(word)
                 i += 1
         return out
 
-    def read(self, message: list[str]) -> list[str]:
-        """The message as Danish words if it is English, else as it is."""
-        return self.translate(message) if self._phrases and self.is_english(message) else message
+    def read(self, message: list[str], keep: frozenset[str] | None = None) -> list[str]:
+        """The message as Danish words if it is English, else as it is (`keep`: see `translate`)."""
+        return self.translate(message, keep) if self._phrases and self.is_english(message) else message
+
+
+@lru_cache(maxsize=20000)
+def _english_filler(word: str) -> bool:
+    """An English word common enough to say nothing rare of its own ("did", "young", "share")."""
+    return _english_word(word) and zipf_frequency(word, "en") >= FILLER_ZIPF
 
 
 @lru_cache(maxsize=20000)

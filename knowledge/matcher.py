@@ -104,6 +104,9 @@ _ASKS_VALUE = {
                        r"sluttede|slutter|udloeber|stopper|stoppede|aabnede|kom|skete|sket|fandt)\b"),
     # a day: "hvornår er det næste møde?", "hvilken dato?"
     "date": re.compile(r"\bhvilken dato\b|\bdatoen\b|\bnaeste (?:moede|moeder|kursus|temadag|netvaerksmoede)\b"),
+    # an age: "er der en aldersgrænse?", "hvor gammel skal man være?", "og hvis hun er 15?", "hendes søster på 14?"
+    "age": re.compile(r"\baldersgraens\w*|\balder(?:en|sgruppe\w*)?\b|\bhvor gaml?e?\b|\bhvor gammel\b|"
+                      r"\b(?:er|paa|bliver|fylder) (?:[1-9]|[1-9]\d)(?: aar)?$|\b[1-9]\d? ?aarige?\b"),
 }
 _SAYS_VALUE = {
     # an age ("over 18 år") is no length of time
@@ -122,6 +125,9 @@ _SAYS_VALUE = {
     "year": re.compile(r"\b(?:19|20)\d\d\b"),
     "date": re.compile(r"\b\d{1,2}\. ?(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-z]*\b|"
                        r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b", re.I),
+    # "16-30 år", "mellem 16 og 30", "over 18", "unge under 18", "15-årige", "fra 12 år"
+    "age": re.compile(r"\b\d{1,2} ?(?:[-–]|til|og) ?\d{1,2} ?år|\b(?:over|under|fra|fyldt|fylder|mellem) \d{1,2}\b|"
+                      r"\b\d{1,2}[-–]årige?\b|\b\d{1,2} år\b", re.I),
 }
 _EIGHT_DIGITS = r"\d{2} ?\d{2} ?\d{2} ?\d{2}"
 _PHONE = re.compile(rf"{_EIGHT_DIGITS}|\b1\d{{2,3}}\b")
@@ -138,13 +144,14 @@ _NAME_ROLES = (r"(?:personen|lederen|leder|chefen|chef|formanden|formand|forkvin
 _LEADER_ROLES = (r"(?:lederen|leder|chefen|chef|formanden|formand|forkvinden|forkvinde|forpersonen|direktoeren|direktoer|"
                  r"projektlederen|projektleder)")
 _ASKS_NAME = re.compile(rf"\b(?:hvad hedder (?:\w+ )?\w*{_NAME_ROLES}|hvad hedder (?:hun|han|de)\b|"
-                        rf"hvem (?:er|var) {_LEADER_ROLES}\b|(?:navnet|navne|navn) paa (?:\w+ )?{_NAME_ROLES})")
+                        rf"hvem (?:er|var) (?:den )?{_LEADER_ROLES}\b|(?:navnet|navne|navn) paa (?:\w+ )?{_NAME_ROLES})")
 _NAMED_PERSON = re.compile(r"[A-ZÆØÅ][a-zæøå]+(?: [A-ZÆØÅ][a-zæøå]+){1,3} \((?:forkvinde|formand|forperson|leder|"
                            r"tovholder|koordinator)\)")
-_VALUE_KINDS = frozenset({"number", "duration", "frequency", "year", "price"})  # said in one sentence with the subject
+# said in one sentence with the subject
+_VALUE_KINDS = frozenset({"number", "duration", "frequency", "year", "price", "age"})
 # asked in words that say nothing of the subject ("hvor lang tid", "hvor tit", "hvornår slutter"); "siden" is said
 # by the answer too ("siden 2021")
-_FORM_ONLY = ("duration", "frequency", "year")
+_FORM_ONLY = ("duration", "frequency", "year", "age")
 _FORM_KEPT = frozenset({"siden"})
 # What a text must hold when a follow-up asks for it, beside the values above: the sentence to quote first.
 _SAYS_KIND = {"phone": _PHONE_SAID, "email": re.compile("@"), "number": _NUMBER, "address": _ADDRESS,
@@ -739,11 +746,16 @@ class Matcher:
             hits += found
         return hits
 
-    def _read(self, text: str) -> tuple[list[str], str | None, frozenset[int], bool, bool, tuple[str, ...] | None]:
-        """A message's words (English read as Danish), who it is about, the acute phrases and situation signals in
+    def _read(self, text: str) -> tuple[list[str], list[str], str | None, frozenset[int], bool, bool,
+                                        tuple[str, ...] | None]:
+        """A message's words (English read as Danish), the words matched against the topics, who it is about, the acute phrases and situation signals in
         it, whether it is a plain question about the subject, whether it signals acute danger, and the words the
         learned worry reading reads."""
-        message = self._acute_words(text)
+        typed = words(_CHAT_IKKE.sub("ikke", text))
+        english = self._english.is_english(typed)
+        message = self._english.translate(typed) if english else typed
+        # the words matched: a common English word the glossary lacks says nothing ("did", "young")
+        matched = self._english.translate(typed, self._vocabulary) if english else message
         audience = audience_of(message)
         doubted = self._doubted(message)
         signal_words = self._signal_words(message, doubted)
@@ -763,7 +775,7 @@ class Matcher:
                 rest = self._acute_words(told[0])
                 acute = self._acute.detect(self._phrases_in(rest, self._signal_words(rest)),
                                            self._acute.is_plain_question(rest), self._learned_reading(rest))
-        return message, audience, present, plain, acute, worry
+        return message, matched, audience, present, plain, acute, worry
 
     def _phrases_in(self, message: list[str], signal_words: tuple[str, ...],
                     doubted: bool | None = None) -> frozenset[int]:
@@ -816,7 +828,7 @@ class Matcher:
 
     def is_acute(self, text: str) -> bool:
         """Whether a message signals acute danger (the acute stage of `match`, without ranking the topics)."""
-        return self._read(text)[4]
+        return self._read(text)[5]
 
     def _asked_for(self, message: list[str]) -> set[str]:
         """What a message asks for that an answer must hold: "address" ("adressen"), "name" ("hvad hedder ...")."""
@@ -835,9 +847,9 @@ class Matcher:
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
         """Rank the topics for a question and decide: answer, "did you mean", or no answer."""
-        message, audience, present, plain, acute, worry_words = self._read(text)
+        message, matched, audience, present, plain, acute, worry_words = self._read(text)
         surfaces: dict[str, str] = {}
-        q_terms = frozenset(self._terms(message, surfaces=surfaces))
+        q_terms = frozenset(self._terms(matched, surfaces=surfaces))
         idf = self._idf
         scores: dict[str, float] = {}
         coverages: dict[str, float] = {}
@@ -1036,7 +1048,7 @@ class Matcher:
         again if it says what is asked, by the follow-up alone if that names another subject, or by the follow-up
         read with the previous answer's subject. If none of them says everything the follow-up asks, the reply is
         an honest "not sure" that offers the previous answer again: a wrong answer is worse."""
-        message = self._english.read(words(text))
+        message = self._english.read(words(text), self._vocabulary)
         known = tuple(p for p in previous if p in self._subject)
         # Without a marker, only a message that short and that gets no answer of its own is read with the last one
         # ("af hvem?", "since when?"); "hvad er Lokk?" is a question of its own.

@@ -330,6 +330,29 @@ def test_a_follow_up_that_only_asks_when_it_ends_is_answered_by_the_text_that_gi
     assert "2027" in text
 
 
+@pytest.mark.parametrize("question", ["er der en aldersgrænse?", "hvor gammel skal man være?", "og hvis hun er 15?"])
+def test_a_follow_up_asking_an_age_is_answered_by_the_card_that_gives_the_ages(matcher, question):
+    # RED Safehouse takes young people of 16-30: the age asked about is the age the card gives.
+    shown = matcher.match("Hvad er RED Safehouse?")
+    assert shown.confident == "red-safehouse"
+    assert follow_up_to(matcher, shown, question).confident == "red-safehouse"
+
+
+def test_an_age_is_asked_and_said():
+    from knowledge.matcher import _ASKS_VALUE, _SAYS_VALUE
+    for asked in ("er der en aldersgraense", "hvilken alder skal man have", "og hvis hun er 15", "hendes soester paa 14"):
+        assert _ASKS_VALUE["age"].search(asked), asked
+    assert not _ASKS_VALUE["age"].search("hun er 15 og har det svaert")  # told, not asked
+    assert _SAYS_VALUE["age"].search("unge mellem 16 og 30 år") and _SAYS_VALUE["age"].search("for 16-30-årige")
+    assert not _SAYS_VALUE["age"].search("Ring 70 27 76 66")
+
+
+def test_a_follow_up_asking_an_age_is_not_answered_by_a_card_that_gives_none(matcher):
+    shown = matcher.match("Hvad er vidensteamet?")
+    follow_up = follow_up_to(matcher, shown, "er der en aldersgrænse?")
+    assert follow_up.confident is None and follow_up.passage is None
+
+
 def matcher_answer(topic_id: str) -> str:
     record = load_plan("holstebro").topics[topic_id]
     return " ".join((record.topic.answer, *record.topic.points))

@@ -54,6 +54,33 @@ def test_an_english_question_gets_the_answer_of_its_danish(plan, english, danish
     assert m.match(english).confident == m.match(danish).confident
 
 
+def test_a_common_english_word_the_glossary_lacks_is_left_out_of_the_words_matched():
+    # "did" and "still" say nothing and would weigh as rare words the plan never uses; a rare English word
+    # ("diwali") and a word of the plan ("red") stay, and the phrase's last word may be inflected ("job centres").
+    reader = EnglishReader({"how many": "hvor mange", "cases": "sager", "job centre": "jobcenter"})
+    read = reader.translate(words("how many cases did the job centres still handle for red diwali"),
+                            keep=frozenset({"red"}))
+    assert read == words("hvor mange sager jobcenter handle for red diwali")
+    assert reader.translate(words("how many cases did")) == words("hvor mange sager did")  # without keep: as typed
+
+
+@pytest.mark.parametrize("plan", ["holstebro", "albertslund"])
+@pytest.mark.parametrize("question, expected", [
+    ("Where can young people aged 16 to 30 without kids get protected housing?", "16"),
+    ("Which municipality has a cross-disciplinary resource network of 14 staff on negative social control?",
+     "Gladsaxe"),
+])
+def test_an_english_fact_question_in_everyday_words_is_answered(plan, question, expected):
+    result = _matcher(plan).match(question)
+    if result.passage is not None:
+        text = " ".join(result.passage.quote)
+    else:
+        assert result.confident is not None
+        topic = load_plan(plan).topics[result.confident].topic
+        text = " ".join((topic.answer, *topic.points))
+    assert expected in text
+
+
 def test_two_words_are_english_only_when_they_are_a_phrase_of_the_glossary():
     reader = EnglishReader({"since when": "siden hvornår", "when": "hvornår", "forced marriage": "tvangsægteskab"})
     assert reader.read(words("since when?")) == words("siden hvornår")
