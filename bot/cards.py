@@ -172,14 +172,15 @@ def feedback_row(item_id: str) -> dict:
 
 def answer_card(topic: ResolvedTopic, knowledge: Knowledge, also: Iterable[Topic] = (),
                 lead: Iterable[dict] = (), intro: str | None = None,
-                asked_contacts: Iterable[Contact] = ()) -> Attachment:
+                asked_contacts: Iterable[Contact] = (), question: ResolvedTopic | None = None) -> Attachment:
     """Title, short answer, points, the contacts to call, the source line and related topics as buttons.
 
     `also`: topics that matched the question just as well, offered first among the buttons; `lead`: buttons
     that go before everything else (on the acute card: what else the message asked about); `intro`: a line above
     the title (a told worry: "Det lyder som en bekymring for ..."); `asked_contacts`: contacts the message asked
     for besides: up to MAX_ASKED_CONTACTS of them with a phone number, after the card's own (each block names
-    where it comes from)."""
+    where it comes from); `question`: the topic that answers the message's own question, its title and short answer
+    after the card's text, with its own source line."""
     t = topic.topic
     own = {c.id for c in topic.contacts}
     asked = [c for c in asked_contacts if c.phone and c.id not in own][:MAX_ASKED_CONTACTS]
@@ -195,6 +196,11 @@ def answer_card(topic: ResolvedTopic, knowledge: Knowledge, also: Iterable[Topic
         body.append(_text(t.answer))
     if t.points:
         body.append(_text("\n".join(f"- {p}" for p in t.points)))
+    if question is not None and question.topic.id != t.id:
+        body.append(_text(knowledge.message("asked_too_heading", title=question.topic.title), weight="Bolder",
+                          spacing="Medium"))
+        body.append(_text(question.topic.answer))
+        body.append(_text(source_line(question.topic.sources, knowledge), isSubtle=True, size="Small"))
     if t.kind != "acute":
         body.extend(contacts_section(contacts, knowledge))
     body.append(_text(source_line(t.sources, knowledge, sections=t.kind != "acute"), isSubtle=True, size="Small",
@@ -314,7 +320,11 @@ def replies_for(result: MatchResult, knowledge: Knowledge) -> list[Attachment]:
         # the numbers of the card that answers it are in view on the card on what to do, not a tap away.
         asked = topics[result.call].contacts if result.call in topics and result.confident in WORRY_TOPICS.values() \
             else ()
-        return [answer_card(topics[result.confident], knowledge, also, intro=intro, asked_contacts=asked)]
+        # ... and the short answer to its own question ("... Findes der et sted, hun kan bo?") under the steps.
+        question = topics[result.question] if result.question in topics and result.confident in \
+            WORRY_TOPICS.values() else None
+        return [answer_card(topics[result.confident], knowledge, also, intro=intro, asked_contacts=asked,
+                            question=question)]
     if result.passage is not None:
         related = [topics[t].topic for t in result.suggestions()]
         return [passage_card(knowledge.passages[result.passage.passage_id], knowledge, result.passage.quote,

@@ -318,6 +318,9 @@ class MatchResult:
     # ... and the topic whose numbers a question of it asks for ("... Kan hun ringe nogen steder anonymt?"):
     # its contacts go on that card.
     call: str | None = None
+    # ... and the topic that answers the situation's own question ("... Findes der et sted, hun kan bo?"): its
+    # short answer is on that card too, under the plan's steps.
+    question: str | None = None
 
     @property
     def best(self) -> Candidate | None:
@@ -1013,9 +1016,11 @@ class Matcher:
         question asking whom to call or where to turn wants on the card ("... Kan hun ringe nogen steder
         anonymt?"); a sentence that only tells ("Hun har to børn", "Der er ingen trusler") never brings numbers."""
         found = self._sentence_topics(text, answered)
-        call = next((topic for sentence, topic in found if sentence.rstrip().endswith("?")
-                     and _ASKS_WHOM_TO_CALL.search(" ".join(words(sentence)))), None)
-        return {"asked_too": tuple(dict.fromkeys((*first, *(topic for _, topic in found)))), "call": call}
+        asked = [(sentence, topic) for sentence, topic in found if sentence.rstrip().endswith("?")]
+        call = next((topic for sentence, topic in asked if _ASKS_WHOM_TO_CALL.search(" ".join(words(sentence)))), None)
+        question = (first or (None,))[0] or (asked[-1][1] if asked else None)
+        return {"asked_too": tuple(dict.fromkeys((*first, *(topic for _, topic in found)))), "call": call,
+                "question": question}
 
     def _told_worry(self, message: list[str], audience: str | None,
                     learned: tuple[str, ...] | None) -> str | None:

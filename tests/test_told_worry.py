@@ -119,11 +119,30 @@ def test_a_worry_that_asks_where_to_call_shows_the_number_on_the_card_on_what_to
     lokk = knowledge.topics["lokk-raadgivning"].contacts[0]
     ssp = knowledge.topics["bekymring-barn"].contacts[0]
     # The card's own contacts first, then the number asked for, with where it comes from.
-    assert lokk.phone in text and text.index(ssp.name) < text.index(lokk.name)
+    assert lokk.phone in text and text.index(f"**{ssp.name}**") < text.index(f"**{lokk.name}**")
     # Without that question, the card keeps to its own contacts.
     plain = matcher.match(message.replace(" Kan hun ringe nogen steder anonymt?", ""))
     assert plain.confident == "bekymring-barn" and plain.call is None
     assert lokk.phone not in card_text(cards.replies_for(plain, knowledge)[0].content)
+
+
+def test_the_short_answer_to_the_situations_own_question_is_on_the_card_on_what_to_do(matcher, knowledge):
+    message = ("Hej, jeg er klubmedarbejder. En pige på 14 er pludselig stoppet i vores pigefodbold, og hendes bror "
+               "følger efter hende hjem. Hun ville ønske, hun kunne tale med nogen, uden at familien finder ud af det. "
+               "Kan hun ringe nogen steder anonymt? Og skal jeg gøre noget selv?")
+    result = matcher.match(message)
+    assert result.confident == "bekymring-barn" and result.question == "lokk-raadgivning"
+    text = card_text(cards.replies_for(result, knowledge)[0].content)
+    lokk = knowledge.topics["lokk-raadgivning"].topic
+    heading = knowledge.message("asked_too_heading", title=lokk.title)
+    # Its title and answer verbatim after the plan's steps, with where that answer comes from.
+    assert heading in text and lokk.answer in text
+    assert text.index(knowledge.topics["bekymring-barn"].topic.answer) < text.index(heading)
+    assert cards.source_line(lokk.sources, knowledge) in text
+    # A sentence that only tells asks nothing: no such block.
+    told = matcher.match(message.replace(" Kan hun ringe nogen steder anonymt?", ""))
+    assert told.question is None
+    assert "Du spørger også" not in card_text(cards.replies_for(told, knowledge)[0].content)
 
 
 @pytest.mark.parametrize("told", ["Der er ingen vold eller trusler.", "Jeg sidder i borgerservice.",
