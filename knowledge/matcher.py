@@ -154,7 +154,10 @@ _VALUE_KINDS = frozenset({"number", "duration", "frequency", "year", "price", "a
 _FORM_ONLY = ("duration", "frequency", "year", "age")
 _FORM_KEPT = frozenset({"siden"})
 # What a text must hold when a follow-up asks for it, beside the values above: the sentence to quote first.
-_SAYS_KIND = {"phone": _PHONE_SAID, "email": re.compile("@"), "number": _NUMBER, "address": _ADDRESS,
+# "hvor mange ...?" is answered by a count: not a year ("til og med 2029") or a section of a law ("§ 260").
+_COUNT = re.compile(r"(?<!§ )(?<!§)\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?\b|"
+                    r"\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|hundrede|halvdelen)\b", re.I)
+_SAYS_KIND = {"phone": _PHONE_SAID, "email": re.compile("@"), "number": _COUNT, "address": _ADDRESS,
               "name": _NAMED_PERSON}
 TYPO_CUTOFF = 82
 TYPO_SAME_INITIAL = True      # a typo is corrected only to a word with the same first letter
@@ -1107,10 +1110,12 @@ class Matcher:
         related = (lambda item: item == previous or bool(subject & (self._topic_terms.get(item, frozenset())
                                                                    | self._passages.terms_of(item))))
         if (combined.confident and combined.flow is None and related(combined.confident)
-                and self._explains(combined.confident, own, wants, everyday)):
+                and self._explains(combined.confident, own, wants, everyday)
+                and self._says_together(combined.confident, own - everyday, wants)):
             return combined
         if (not combined.confident and combined.passage and related(combined.passage.passage_id)
-                and self._explains(combined.passage.passage_id, own, wants, everyday)):
+                and self._explains(combined.passage.passage_id, own, wants, everyday)
+                and self._says_together(combined.passage.passage_id, own - everyday, wants)):
             return combined
         # The plan's text about the same subject may say it where no topic does ("hvor mange konsulenter ..."); and
         # for a name or a value asked for, a document the answer shown cites (not the passage remembered beside it,

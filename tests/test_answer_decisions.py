@@ -338,6 +338,14 @@ def test_a_follow_up_asking_an_age_is_answered_by_the_card_that_gives_the_ages(m
     assert follow_up_to(matcher, shown, question).confident == "red-safehouse"
 
 
+def test_how_many_is_answered_by_a_count_not_a_year_or_a_section():
+    from knowledge.matcher import _SAYS_KIND
+    count = _SAYS_KIND["number"]
+    assert count.search("fem personer ansat som social kontrol-vejledere") and count.search("i 60-70 af sagerne")
+    assert not count.search("Social kontrol-vejledere i Jobcenter København (til og med 2029).")
+    assert not count.search("Straffeloven § 260")
+
+
 def test_an_age_is_asked_and_said():
     from knowledge.matcher import _ASKS_VALUE, _SAYS_VALUE
     for asked in ("er der en aldersgraense", "hvilken alder skal man have", "og hvis hun er 15", "hendes soester paa 14"):
