@@ -754,9 +754,9 @@ class Matcher:
 
     def _read(self, text: str) -> tuple[list[str], list[str], str | None, frozenset[int], bool, bool,
                                         tuple[str, ...] | None]:
-        """A message's words (English read as Danish), the words matched against the topics, who it is about, the acute phrases and situation signals in
-        it, whether it is a plain question about the subject, whether it signals acute danger, and the words the
-        learned worry reading reads."""
+        """A message's words (English read as Danish), the words matched against the topics, who it is about, the
+        acute phrases and situation signals in it, whether it is a plain question about the subject, whether it
+        signals acute danger, and the words the learned worry reading reads."""
         typed = words(_CHAT_IKKE.sub("ikke", text))
         english = self._english.is_english(typed)
         message = self._english.translate(typed) if english else typed
