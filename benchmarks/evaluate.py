@@ -42,7 +42,8 @@ PARTS = {"tuning": ("examples.yaml", "tuning.yaml"), "held-back": ("heldback.yam
          "tuning-q": ("tuning-q.yaml",), "held-back-q": ("heldback-q.yaml",),
          "tuning-r": ("tuning-r.yaml",), "held-back-r": ("heldback-r.yaml",),
          "tuning-s": ("tuning-s.yaml",), "held-back-s": ("heldback-s.yaml",),
-         "tuning-t": ("tuning-t.yaml",), "held-back-t": ("heldback-t.yaml",)}
+         "tuning-t": ("tuning-t.yaml",), "held-back-t": ("heldback-t.yaml",),
+         "tuning-u": ("tuning-u.yaml",), "held-back-u": ("heldback-u.yaml",)}
 NO_ANSWER_PHRASES = ("ikke sikker", "kan ikke finde", "fandt ikke", "forstår ikke")
 
 
