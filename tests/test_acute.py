@@ -53,6 +53,8 @@ def matcher():
     "familien har fundet ud af hvor hun bor og er på vej derhen",      # pursuit to a shelter
     "hendes far vil rense familiens ære i aften",                      # honour "cleansed"
     "far er på vej for at tage ham med til udlandet",                  # a child taken abroad now
+    "jeg er på hjemmebesøg og hører nogen skrige bag en aflåst dør",   # a cry heard, a locked room
+    "der er en der råber om hjælp inde i lejligheden, og hendes mand vil ikke lukke op",
 ])
 def test_danger_told_in_other_words_is_acute(matcher, text):
     assert matcher.match(text).acute
@@ -62,6 +64,7 @@ def test_danger_told_in_other_words_is_acute(matcher, text):
     "de har ikke truet hende, nu hvor hun er flyttet hjemmefra",       # a threat said not to be there
     "i dag sagde hun at familien på sigt vil sende hende ud af landet",  # "i dag" is when it was told
     "der er ingen rejseplaner lige nu, men hun er bekymret",
+    "eleven skriger ofte ad de andre i timerne",                       # no cry for help
     "hun siger, at hun ikke er i fare lige nu",
     # not told of, or not feared; a weekday every week is a habit, not soon
     "hans far vil have ham gift med en kusine. Han har ikke nævnt trusler. Vi spiller bordtennis hver torsdag",
