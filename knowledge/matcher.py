@@ -156,7 +156,9 @@ _FORM_KEPT = frozenset({"siden"})
 # What a text must hold when a follow-up asks for it, beside the values above: the sentence to quote first.
 # "hvor mange ...?" is answered by a count: not a year ("til og med 2029") or a section of a law ("§ 260").
 _COUNT = re.compile(r"(?<!§ )(?<!§)\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?\b|"
-                    r"\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|hundrede|halvdelen)\b", re.I)
+                    r"(?<!ikke )\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|hundrede|halvdelen)\b", re.I)
+# what a count is asked of: "hvor mange netværksmøder", "hvor mange ansatte har enheden" (folded words)
+_COUNTED = re.compile(r"\bhvor mange (\w+)")
 _SAYS_KIND = {"phone": _PHONE_SAID, "email": re.compile("@"), "number": _COUNT, "address": _ADDRESS,
               "name": _NAMED_PERSON}
 TYPO_CUTOFF = 82
@@ -1083,12 +1085,16 @@ class Matcher:
         if own and own <= asking:
             own = frozenset()
         everyday = frozenset(t for t in own if self._everyday(t, surfaces.get(t)))
+        # "hvor mange netværksmøder?": the count must be of what is asked, said in its sentence ("seks årlige
+        # netværksmøder"), not any count beside another word of the question ("fem social kontrol-vejledere")
+        counted = frozenset(t for found in _COUNTED.finditer(folded) for t in self._terms([found.group(1)])
+                            if t in own) if "number" in wants else frozenset()
         # The answer given, then the passage most about the question it answered and those under its heading.
         around = [n for p in known if p not in self._topic_terms for n in self._passages.neighbours(p)]
         if wants & {"phone", "email"}:  # a neighbouring passage's number or e-mail is somebody else's
             around = []
         answering = [item for item in dict.fromkeys((*known, *around))
-                     if self._explains(item, own, wants, everyday) and self._says_together(item, own - everyday, wants)]
+                     if self._explains(item, own, wants, everyday) and self._says_together(item, own - everyday, wants, counted)]
         if answering:
             # One that says all of it in one sentence ("Politiet deltager efter en konkret vurdering") goes before
             # one that says it here and there (a card that names the police in one line and meetings in another).
@@ -1111,11 +1117,11 @@ class Matcher:
                                                                    | self._passages.terms_of(item))))
         if (combined.confident and combined.flow is None and related(combined.confident)
                 and self._explains(combined.confident, own, wants, everyday)
-                and self._says_together(combined.confident, own - everyday, wants)):
+                and self._says_together(combined.confident, own - everyday, wants, counted)):
             return combined
         if (not combined.confident and combined.passage and related(combined.passage.passage_id)
                 and self._explains(combined.passage.passage_id, own, wants, everyday)
-                and self._says_together(combined.passage.passage_id, own - everyday, wants)):
+                and self._says_together(combined.passage.passage_id, own - everyday, wants, counted)):
             return combined
         # The plan's text about the same subject may say it where no topic does ("hvor mange konsulenter ..."); and
         # for a name or a value asked for, a document the answer shown cites (not the passage remembered beside it,
@@ -1125,7 +1131,8 @@ class Matcher:
             documents = self._documents_of.get(previous, {self._passages.document_of(previous)}) if wants else ()
             answers = (lambda hit: hit is not None and self._explains(hit.passage_id, own, wants, strict) and (
                 related(hit.passage_id) or self._passages.document_of(hit.passage_id) in documents
-                and bool(self._passages.rare_terms(hit.passage_id, own - everyday))))
+                and bool(self._passages.rare_terms(hit.passage_id, own - everyday))) and (
+                not counted or self._says_together(hit.passage_id, own - everyday, wants, counted)))
             hit = self._passages.best(own | subject)
             if not answers(hit) and documents:
                 hit = self._passages.best(own | subject, documents=frozenset(documents))
@@ -1150,14 +1157,17 @@ class Matcher:
         missing = [t for t in terms if not _said_in(t, said)]
         return all(t in everyday for t in missing) and 2 * len(missing) <= len(terms)
 
-    def _says_together(self, item: str, terms: frozenset[str], wants: set[str]) -> bool:
+    def _says_together(self, item: str, terms: frozenset[str], wants: set[str],
+                       counted: frozenset[str] = frozenset()) -> bool:
         """Whether one sentence of a topic's answer or of a passage says the value asked for (a number, a year, how
         long) with a word of the question: "hvor mange netværksmøder?" is not answered by a text that has a number
-        in one sentence and the meetings in another."""
+        in one sentence and the meetings in another. `counted`: the words a count is asked of ("netværksmøder"),
+        each said in that sentence."""
         says = _says_asked(wants & _VALUE_KINDS)
         if says is None or not terms:
             return True
-        return any(says(text) and any(_said_in(t, s_terms) for t in terms) for text, s_terms in self._sentences(item))
+        return any(says(text) and any(_said_in(t, s_terms) for t in terms)
+                   and all(_said_in(t, s_terms) for t in counted) for text, s_terms in self._sentences(item))
 
     def _sentences(self, item: str) -> tuple[tuple[str, frozenset[str]], ...]:
         if item not in self._topic_terms:

@@ -306,6 +306,8 @@ def test_a_follow_up_that_only_asks_how_long_quotes_the_sentence_that_says_it(ma
 @pytest.mark.parametrize("first, question", [
     ("Hvad er RED Rådgivning?", "hvor mange psykologtimer kan de bevilge?"),
     ("Hvad er de lokale social kontrol-vejledere i Aarhus?", "hvor mange netværksmøder har de?"),
+    # the card on other municipalities counts vejledere ("fem social kontrol-vejledere"), not meetings
+    ("Hvad er TÆK i Aarhus?", "hvor mange netværksmøder holder de med de lokale vejledere om året"),
 ])
 def test_a_follow_up_asking_how_many_needs_the_number_and_the_subject_in_one_sentence(matcher, first, question):
     # The card has a number and the word asked about, but in different sentences: that is no answer.
@@ -344,6 +346,7 @@ def test_how_many_is_answered_by_a_count_not_a_year_or_a_section():
     assert count.search("fem personer ansat som social kontrol-vejledere") and count.search("i 60-70 af sagerne")
     assert not count.search("Social kontrol-vejledere i Jobcenter København (til og med 2029).")
     assert not count.search("Straffeloven § 260")
+    assert not count.search("Ikke to sager er ens")  # an idiom, no count
 
 
 def test_an_age_is_asked_and_said():
