@@ -131,6 +131,8 @@ def test_signal_words_match_as_prefixes_short_ones_exactly(matcher):
     ("en kollega spurgte om drenge kan være udsat", "kan drenge være udsat"),
     ("jeg har brug for at vide hvad psykisk vold er", "hvad psykisk vold er"),
     ("hvad er de vigtigste tegn", "hvad er tegn"),
+    ("hvad er negativ social kontrol egentligt for noget", "hvad er negativ social kontrol"),
+    ("hvad er en ressourceperson overhovedet for en størrelse", "hvad er en ressourceperson"),
 ])
 def test_question_framing_is_left_out(matcher, framed, plain):
     assert matcher.terms(framed) == matcher.terms(plain)
