@@ -69,6 +69,7 @@ def test_a_common_english_word_the_glossary_lacks_is_left_out_of_the_words_match
     ("Where can young people aged 16 to 30 without kids get protected housing?", "16"),
     ("Which municipality has a cross-disciplinary resource network of 14 staff on negative social control?",
      "Gladsaxe"),
+    ("How many inquiries did the Copenhagen social control advisers receive in their first two years?", "643"),
 ])
 def test_an_english_fact_question_in_everyday_words_is_answered(plan, question, expected):
     result = _matcher(plan).match(question)
