@@ -43,7 +43,8 @@ PARTS = {"tuning": ("examples.yaml", "tuning.yaml"), "held-back": ("heldback.yam
          "tuning-r": ("tuning-r.yaml",), "held-back-r": ("heldback-r.yaml",),
          "tuning-s": ("tuning-s.yaml",), "held-back-s": ("heldback-s.yaml",),
          "tuning-t": ("tuning-t.yaml",), "held-back-t": ("heldback-t.yaml",),
-         "tuning-u": ("tuning-u.yaml",), "held-back-u": ("heldback-u.yaml",)}
+         "tuning-u": ("tuning-u.yaml",), "held-back-u": ("heldback-u.yaml",),
+         "tuning-v": ("tuning-v.yaml",), "held-back-v": ("heldback-v.yaml",)}
 NO_ANSWER_PHRASES = ("ikke sikker", "kan ikke finde", "fandt ikke", "forstår ikke")
 
 

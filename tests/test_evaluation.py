@@ -127,6 +127,11 @@ BATCH_FLOORS = {
     "held-back-s": {"top1": 0.70, "rejection": 0.75, "acute": 1.0, "false_alarms": 1, "right": 0.65, "wrong": 0.30},
     "tuning-t": {"top1": 0.78, "rejection": 0.90, "acute": 1.0, "false_alarms": 3, "right": 0.57, "wrong": 0.21},
     "held-back-t": {"top1": 0.50, "rejection": 0.75, "acute": 1.0, "false_alarms": 2, "right": 0.65, "wrong": 0.15},
+    # Batches U and V (session nine, the mix of S and T), measured first at 7a3e7bb and 8dce167 (first-time.yaml)
+    "tuning-u": {"top1": 0.82, "rejection": 0.90, "acute": 1.0, "false_alarms": 3, "right": 0.65, "wrong": 0.13},
+    "held-back-u": {"top1": 0.55, "rejection": 0.75, "acute": 1.0, "false_alarms": 3, "right": 0.35, "wrong": 0.43},
+    "tuning-v": {"top1": 0.70, "rejection": 0.90, "acute": 1.0, "false_alarms": 5, "right": 0.60, "wrong": 0.21},
+    "held-back-v": {"top1": 0.73, "rejection": 0.75, "acute": 1.0, "false_alarms": 1, "right": 0.63, "wrong": 0.10},
 }
 
 
@@ -170,7 +175,7 @@ async def test_follow_up_pairs_of_batch_f_do_not_regress(plan, part):
 
 @pytest.mark.parametrize("plan", shipped_plans())
 @pytest.mark.parametrize("part", sorted(BATCH_FLOORS))
-async def test_fresh_batches_h_to_t_do_not_regress(plan, part):
+async def test_fresh_batches_h_to_v_do_not_regress(plan, part):
     floor = BATCH_FLOORS[part]
     score = await evaluate(plan, items_for(plan, load_part(part)), keep_failures=False)
     assert score.names_other == 0
@@ -178,7 +183,8 @@ async def test_fresh_batches_h_to_t_do_not_regress(plan, part):
         assert score.rejected / score.oos >= floor["rejection"]
     if "top1" in floor:
         assert score.right / score.in_scope >= floor["top1"]
-        assert score.acute_first / score.acute >= floor["acute"]
+        if score.acute:  # a sealed quarter may hold no acute item for a plan (held-back-u, Albertslund)
+            assert score.acute_first / score.acute >= floor["acute"]
         assert score.false_alarms <= floor["false_alarms"]
     if "right" in floor:
         assert score.follow_ups_right / score.follow_ups >= floor["right"]
