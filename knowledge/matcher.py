@@ -158,7 +158,8 @@ _FORM_KEPT = frozenset({"siden"})
 _COUNT = re.compile(r"(?<!§ )(?<!§)\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?\b|"
                     r"(?<!ikke )\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|hundrede|halvdelen)\b", re.I)
 # what a count is asked of: "hvor mange netværksmøder", "hvor mange ansatte har enheden" (folded words)
-_COUNTED = re.compile(r"\bhvor mange (\w+)")
+# ("hvor mange gange om året?", "hvor mange timer?" ask how often or how long: the unit is no thing counted)
+_COUNTED = re.compile(r"\bhvor mange (?!(?:gange|aar|timer|dage|uger|maaneder|minutter|procent|kr|kroner)\b)(\w+)")
 _SAYS_KIND = {"phone": _PHONE_SAID, "email": re.compile("@"), "number": _COUNT, "address": _ADDRESS,
               "name": _NAMED_PERSON}
 TYPO_CUTOFF = 82
@@ -1164,9 +1165,9 @@ class Matcher:
         in one sentence and the meetings in another. `counted`: the words a count is asked of ("netværksmøder"),
         each said in that sentence."""
         says = _says_asked(wants & _VALUE_KINDS)
-        if says is None or not terms:
+        if says is None or not (terms or counted):
             return True
-        return any(says(text) and any(_said_in(t, s_terms) for t in terms)
+        return any(says(text) and (not terms or any(_said_in(t, s_terms) for t in terms))
                    and all(_said_in(t, s_terms) for t in counted) for text, s_terms in self._sentences(item))
 
     def _sentences(self, item: str) -> tuple[tuple[str, frozenset[str]], ...]:

@@ -316,6 +316,22 @@ def test_a_follow_up_asking_how_many_needs_the_number_and_the_subject_in_one_sen
     assert follow_up.confident is None and follow_up.passage is None
 
 
+def test_a_count_of_what_is_asked_in_everyday_words_is_still_a_count_of_it(matcher):
+    # "hvor mange sager?" is not answered by "haft fem personer ansat", even when "sager" is an everyday word
+    shown = matcher.match("Hvad er de lokale social kontrol-vejledere i København?")
+    follow_up = follow_up_to(matcher, shown, "hvor mange sager har de haft?")
+    quoted = " ".join(follow_up.passage.quote) if follow_up.passage else ""
+    assert "fem personer ansat" not in quoted
+
+
+def test_how_many_times_asks_how_often_not_a_count_of_times(matcher):
+    # "gange" is the unit of "hvor mange gange om året": Gladsaxe's network "mødes hver anden måned"
+    shown = matcher.match("Hvad gør Gladsaxes ressourcenetværk?")
+    follow_up = follow_up_to(matcher, shown, "hvor mange gange om året mødes ressourcenetværket?")
+    text = " ".join(follow_up.passage.quote) if follow_up.passage else matcher_answer(follow_up.confident)
+    assert "hver anden måned" in text
+
+
 def test_a_follow_up_asking_how_many_is_answered_where_one_sentence_says_both(matcher):
     shown = matcher.match("Hvad er TÆK i Aarhus?")
     question = "hvor mange konsulenter er der?"
