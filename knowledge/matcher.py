@@ -1094,8 +1094,8 @@ class Matcher:
         around = [n for p in known if p not in self._topic_terms for n in self._passages.neighbours(p)]
         if wants & {"phone", "email"}:  # a neighbouring passage's number or e-mail is somebody else's
             around = []
-        answering = [item for item in dict.fromkeys((*known, *around))
-                     if self._explains(item, own, wants, everyday) and self._says_together(item, own - everyday, wants, counted)]
+        answering = [item for item in dict.fromkeys((*known, *around)) if self._explains(item, own, wants, everyday)
+                     and self._says_together(item, own - everyday, wants, counted)]
         if answering:
             # One that says all of it in one sentence ("Politiet deltager efter en konkret vurdering") goes before
             # one that says it here and there (a card that names the police in one line and meetings in another).
