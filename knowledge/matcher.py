@@ -53,7 +53,7 @@ SUGGEST_THRESHOLD = 0.22     # at or above (but below ANSWER): "Mente du ...?"
 RUNNER_UP_MARGIN = 0.0      # a runner-up this close to the best makes the best uncertain
 SURE_THRESHOLD = 0.60        # at or above: answer even with a close runner-up
 SITUATION_FLOOR = 0.45
-SPECIFIC_MAX_ZIPF = 4.5
+SPECIFIC_MAX_ZIPF = 4.5        # a word at least this common in Danish (wordfreq) is no reason to suggest a topic
 # A passage that explains this much of the question, and says a rare word of it that the topic never does, answers
 # instead of a topic below SURE_THRESHOLD ("værktøjskasse": the recommendation's text, not the list of five).
 PASSAGE_BETTER = 0.8
@@ -89,13 +89,16 @@ _ELLIPSIS_QUESTION = frozenset({"hvem", "hvor", "hvornaar", "hvilke", "hvilken",
 COMPOUND_HEAD = 5  # a word this long that ends a compound of the text counts as said by it ("områder")
 RELATED_IDF = 2.0               # a subject word in more topics than this IDF says is too common to relate two answers
 CONTEXT_PASSAGE_COVERAGE = 0.3  # the passage most about a question is kept for its follow-ups from this coverage
-_NUMBER = re.compile(r"\d|\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|hundrede)\b", re.I)      # a word at least this common in Danish (wordfreq) is no reason to suggest a topic
+# numbers in words, and the units of time a count of which asks how long ("hvor mange år?"); folded words
+_NUMBER_WORDS = "to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|hundrede"
+_DURATION_UNITS = "aar|maaneder|uger|dage|timer"
+_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
 ADDRESS_WORDS = frozenset({"adresse", "adressen", "adresser", "adresserne", "besoegsadresse", "postadresse"})
 # A follow-up that asks how long, when, what it costs or when it is open is answered only by a text that says a
 # duration, a time, a price or opening hours ("hvor længe skal den køre?" is not answered by the recommendation's
 # card again unless it names the time). Read in the folded words (æ/ø/å as ae/oe/aa) of the follow-up.
 _ASKS_VALUE = {
-    "duration": re.compile(r"\bhvor (?:laenge|lang tid|meget tid)\b|\bhvor mange (?:aar|maaneder|uger|dage|timer)\b"),
+    "duration": re.compile(rf"\bhvor (?:laenge|lang tid|meget tid)\b|\bhvor mange (?:{_DURATION_UNITS})\b"),
     "price": re.compile(r"\b(?:koster|prisen|pris|gebyr|egenbetaling)\b"),
     "hours": re.compile(r"\b(?:aabent|aaben|aabne|aabningstid|aabningstider|om natten|i weekenden|weekend)\b"),
     "frequency": re.compile(r"\bhvor (?:tit|ofte|hyppigt?)\b|\bhvor mange gange\b"),
@@ -156,10 +159,10 @@ _FORM_KEPT = frozenset({"siden"})
 # What a text must hold when a follow-up asks for it, beside the values above: the sentence to quote first.
 # "hvor mange ...?" is answered by a count: not a year ("til og med 2029") or a section of a law ("§ 260").
 _COUNT = re.compile(r"(?<!§ )(?<!§)\b(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?\b|"
-                    r"(?<!ikke )\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|hundrede|halvdelen)\b", re.I)
+                    rf"(?<!ikke )\b(?:{_NUMBER_WORDS}|halvdelen)\b", re.I)
 # what a count is asked of: "hvor mange netværksmøder", "hvor mange ansatte har enheden" (folded words)
 # ("hvor mange gange om året?", "hvor mange timer?" ask how often or how long: the unit is no thing counted)
-_COUNTED = re.compile(r"\bhvor mange (?!(?:gange|aar|timer|dage|uger|maaneder|minutter|procent|kr|kroner)\b)(\w+)")
+_COUNTED = re.compile(rf"\bhvor mange (?!(?:gange|{_DURATION_UNITS}|minutter|procent|kr|kroner)\b)(\w+)")
 _SAYS_KIND = {"phone": _PHONE_SAID, "email": re.compile("@"), "number": _COUNT, "address": _ADDRESS,
               "name": _NAMED_PERSON}
 TYPO_CUTOFF = 82
