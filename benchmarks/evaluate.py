@@ -44,7 +44,8 @@ PARTS = {"tuning": ("examples.yaml", "tuning.yaml"), "held-back": ("heldback.yam
          "tuning-s": ("tuning-s.yaml",), "held-back-s": ("heldback-s.yaml",),
          "tuning-t": ("tuning-t.yaml",), "held-back-t": ("heldback-t.yaml",),
          "tuning-u": ("tuning-u.yaml",), "held-back-u": ("heldback-u.yaml",),
-         "tuning-v": ("tuning-v.yaml",), "held-back-v": ("heldback-v.yaml",)}
+         "tuning-v": ("tuning-v.yaml",), "held-back-v": ("heldback-v.yaml",),
+         "tuning-w": ("tuning-w.yaml",), "held-back-w": ("heldback-w.yaml",)}
 NO_ANSWER_PHRASES = ("ikke sikker", "kan ikke finde", "fandt ikke", "forstår ikke")
 
 
