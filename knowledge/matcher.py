@@ -88,6 +88,8 @@ FOLLOW_UP_ELLIPSIS_WORDS = 3
 _ELLIPSIS_QUESTION = frozenset({"hvem", "hvor", "hvornaar", "hvilke", "hvilken", "hvilket", "hvordan", "hvorfor"})
 COMPOUND_HEAD = 5  # a word this long that ends a compound of the text counts as said by it ("områder")
 RELATED_IDF = 2.0               # a subject word in more topics than this IDF says is too common to relate two answers
+# A follow-up may be answered from the passages this many places before or after the one remembered, in its document.
+NEARBY_PASSAGES = 4
 CONTEXT_PASSAGE_COVERAGE = 0.3  # the passage most about a question is kept for its follow-ups from this coverage
 # numbers in words, and the units of time a count of which asks how long ("hvor mange år?"); folded words
 _NUMBER_WORDS = "to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|hundrede"
@@ -1143,10 +1145,28 @@ class Matcher:
             if answers(hit):
                 return MatchResult((), False, Decision.NO_ANSWER,
                                    self._passages.hit(hit.passage_id, own | subject, _says_asked(wants)))
+            # ... or the text around the answer given says it, every word of it: "og hvem giver dem supervision?"
+            # after the Copenhagen advisers' training, two headings further on, with no word few passages have.
+            hit = self._passages.best(own, among=self._around(known))
+            if (hit is not None and self._explains(hit.passage_id, own, wants, strict)
+                    and self._says_together(hit.passage_id, own - everyday, wants, counted)):
+                return MatchResult((), False, Decision.NO_ANSWER,
+                                   self._passages.hit(hit.passage_id, own | subject, _says_asked(wants)))
         offered = tuple(Candidate(t, SUGGEST_THRESHOLD) for t in dict.fromkeys(
             [previous, *(c.topic_id for c in combined.candidates if c.specific)]) if t in self._priority
             and not t.startswith(FLOW_PREFIX))[:3]
         return MatchResult(offered, alone.acute, Decision.DID_YOU_MEAN if offered else Decision.NO_ANSWER)
+
+    def _around(self, known: tuple[str, ...]) -> frozenset[str]:
+        """The plan's text around the answer given, that a follow-up may be answered from: the passages near each
+        one remembered (NEARBY_PASSAGES places either way in its document), and every passage of a document a topic
+        cites that no remembered passage is from. A document that a remembered passage is from is often a
+        collection (the inspiration catalogue's municipalities), and only the part about the question is near."""
+        passages = [p for p in known if p not in self._topic_terms]
+        near = {n for p in passages for n in self._passages.nearby(p, NEARBY_PASSAGES)}
+        cited = ({d for p in known if p in self._topic_terms for d in self._documents_of.get(p, ())}
+                 - {self._passages.document_of(p) for p in passages})
+        return frozenset(near | {p for d in cited for p in self._passages.of_document(d)})
 
     def _explains(self, item: str, terms: frozenset[str], wants: set[str],
                   everyday: frozenset[str] = frozenset()) -> bool:

@@ -42,6 +42,8 @@ _NAME = re.compile(r"(?<=[a-zæøå,] )[A-ZÆØÅ][\w-]+")
 # "Her bliver der blandt andet afholdt familieklub ..."): quoted, the two go together.
 _LEANS_BACK = re.compile(r"^(?:Her|Heraf|Herudover|Hermed|Dette|Disse|Dertil|Derudover|Derfor|Sidstnævnte|"
                          r"Førstnævnte)\b")
+# A sentence that starts with "Hun" or "Han" goes on about the person the sentence before it names.
+_GOES_ON = re.compile(r"^(?:Hun|Han)\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"”»•(])|\n+")
 
 
@@ -138,13 +140,16 @@ class PassageIndex:
         return self.idf.get(term, self._unknown_idf)
 
     def best(self, terms: frozenset[str], weight: Callable[[str], float] | None = None,
-             top: int = 5, documents: frozenset[str] | None = None) -> PassageHit | None:
+             top: int = 5, documents: frozenset[str] | None = None,
+             among: frozenset[str] | None = None) -> PassageHit | None:
         """The best passage for the question's terms (by BM25 among the top candidates, then coverage), if any;
-        `documents`: only among the passages of these documents."""
+        `documents`: only among the passages of these documents; `among`: only among these passages."""
         weight = weight or self.weight
         scores = self.candidates(terms)
         if documents is not None:
             scores = {n: s for n, s in scores.items() if self._section_of[self._ids[n]][0] in documents}
+        if among is not None:
+            scores = {n: s for n, s in scores.items() if self._ids[n] in among}
         if not scores:
             return None
         ranked = sorted(scores, key=lambda n: -scores[n])[:top]
@@ -169,6 +174,20 @@ class PassageIndex:
     def neighbours(self, passage_id: str) -> tuple[str, ...]:
         """The passages under the same heading of the same document, in order (itself included)."""
         return self._sections.get(self._section_of.get(passage_id), ())
+
+    def of_document(self, document: str) -> tuple[str, ...]:
+        """Every passage of a document, in order."""
+        return tuple(p for p in self._ids if self._section_of[p][0] == document)
+
+    def nearby(self, passage_id: str, reach: int) -> tuple[str, ...]:
+        """The passages of the same document at most `reach` places before or after it, in order (itself
+        included): the text around it, under its heading and the next ones."""
+        n = self._by_id.get(passage_id)
+        if n is None:
+            return ()
+        document = self._section_of[passage_id][0]
+        return tuple(self._ids[i] for i in range(max(0, n - reach), min(len(self._ids), n + reach + 1))
+                     if self._section_of[self._ids[i]][0] == document)
 
     def rare_terms(self, passage_id: str, terms: frozenset[str]) -> frozenset[str]:
         """The terms of the question that the passage has and at most RARE_DF passages have."""
@@ -227,9 +246,13 @@ class PassageIndex:
                                best + 1 if best + 1 < len(sentences_n) and _LEANS_BACK.match(sentences_n[best + 1][0])
                                else None)
                    if i is not None and i >= 0 and i not in chosen and not _is_heading(sentences_n[i][0])]
+        # "Ressourcepersonen har fokus på ... boligområder. Hun har bl.a. ... Charlotteager, Taastrupgaard og
+        # Gadehavegaard.": what she did goes with a sentence quoted that names her, if there is still room.
+        going_on = [i + 1 for i in sorted(chosen) if i + 1 < len(sentences_n) and i + 1 not in chosen
+                    and i + 1 not in context and _GOES_ON.match(sentences_n[i + 1][0])]
         # The best sentence always; then its context, then the other matching sentences, while they fit.
         kept, length = {best}, len(sentences_n[best][0])
-        for i in (*context, *sorted(chosen - {best})):
+        for i in (*context, *sorted(chosen - {best}), *going_on):
             if len(kept) <= MAX_QUOTE_SENTENCES and length + len(sentences_n[i][0]) <= MAX_QUOTE_CHARS:
                 kept.add(i)
                 length += len(sentences_n[i][0])

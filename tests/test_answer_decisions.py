@@ -510,3 +510,38 @@ def test_a_passage_that_names_a_person_is_no_answer_to_a_question_for_their_numb
 def test_a_question_for_the_project_leaders_name_is_not_answered_by_a_text_without_one(matcher):
     result = matcher.match("hvem er projektleder for social kontrol-vejlederne i København?")
     assert result.confident is None and result.passage is None
+
+
+def test_a_follow_up_is_answered_from_the_text_near_the_passage_remembered(matcher):
+    # The Copenhagen advisers' training and their supervision are two headings apart in the inspiration catalogue;
+    # "supervision" is said by more passages than a rare word is, so only the text near the one remembered answers.
+    first = matcher.match("Hvilken uddannelse har social kontrol-vejlederne i København?")
+    remembered = first.remembered()
+    assert any(p.startswith("inspiration-ressourcepersoner-") for p in remembered)
+    follow_up = follow_up_to(matcher, first, "og hvem giver dem supervision?")
+    assert follow_up.passage is not None and follow_up.passage.passage_id.startswith("inspiration-ressourcepersoner-")
+    assert any("Etnisk Konsulentteam" in s for s in follow_up.passage.quote)
+    # ... and what no text near it says is still not answered.
+    unsure = follow_up_to(matcher, first, "og hvad tjener de om måneden?")
+    assert unsure.confident is None and unsure.passage is None
+
+
+def test_the_text_near_a_passage_stays_in_its_document_and_its_part(matcher):
+    index = matcher._passages
+    near = index.nearby("inspiration-ressourcepersoner-021", 4)  # Høje Taastrup, in a catalogue of municipalities
+    assert "inspiration-ressourcepersoner-023" in near and "inspiration-ressourcepersoner-021" in near
+    assert "inspiration-ressourcepersoner-028" not in near  # Odense's part, seven places on
+    assert all(index.document_of(p) == "inspiration-ressourcepersoner" for p in near)
+    assert index.nearby("no-such-passage", 4) == ()
+    assert index.of_document("inspiration-ressourcepersoner")[0] == "inspiration-ressourcepersoner-001"
+
+
+def test_a_quote_keeps_what_the_person_it_names_did_when_there_is_room(matcher):
+    # "Ressourcepersonen har fokus på ... boligområder. Hun har bl.a. ... Charlotteager, Taastrupgaard og
+    # Gadehavegaard.": the sentence that goes on about her is quoted with the one that matches.
+    first = matcher.match("Hvem er central ressourceperson for social kontrol i Høje Taastrup?")
+    follow_up = follow_up_to(matcher, first, "hvilke boligområder arbejder hun med?")
+    assert follow_up.passage is not None and follow_up.passage.passage_id == "inspiration-ressourcepersoner-023"
+    quote = follow_up.passage.quote
+    assert any("Charlotteager, Taastrupgaard og Gadehavegaard" in s for s in quote)
+    assert any(s.startswith("Ressourcepersonen har specifikt fokus") for s in quote)
