@@ -88,6 +88,10 @@ FOLLOW_UP_ELLIPSIS_WORDS = 3
 _ELLIPSIS_QUESTION = frozenset({"hvem", "hvor", "hvornaar", "hvilke", "hvilken", "hvilket", "hvordan", "hvorfor"})
 COMPOUND_HEAD = 5  # a word this long that ends a compound of the text counts as said by it ("områder")
 RELATED_IDF = 2.0               # a subject word in more topics than this IDF says is too common to relate two answers
+# A small word ("under") joins the next word into a compound the plan writes ("under retningspligt") when the
+# compound has this many letters and the other word at least SMALL_JOIN_PART.
+SMALL_JOIN_MIN = 10
+SMALL_JOIN_PART = 6
 # A follow-up may be answered from the passages this many places before or after the one remembered, in its document.
 NEARBY_PASSAGES = 4
 CONTEXT_PASSAGE_COVERAGE = 0.3  # the passage most about a question is kept for its follow-ups from this coverage
@@ -663,8 +667,11 @@ class Matcher:
             # from two words of their own ("det ende" is not a compound).
             small = any(w in self._stopwords for w in pair)
             # (a small word joins only into a word the acute lists use: "uden for" is "udenfor", but "må. De" is
-            # not "måde")
-            if (joined and (not small or whole_small_words and self._phrase_index.knows(joined))
+            # not "måde"; or into a long word of the plan, beside a long word of its own: "under retningspligt" is
+            # "underretningspligt", but "for ældre" stays the elderly)
+            long_join = (len(joined) >= SMALL_JOIN_MIN and all(len(w) >= SMALL_JOIN_PART for w in pair
+                                                                if w not in self._stopwords))
+            if (joined and (not small or whole_small_words and self._phrase_index.knows(joined) or long_join)
                     and (joined in self._vocabulary or stem(joined) in self._stem_vocabulary
                          and not any(len(w) < MIN_PART_LEN for w in pair))
                     and (stem(pair[0]), stem(pair[1])) not in self._synonym_pairs):

@@ -102,6 +102,16 @@ def test_typos_and_split_compounds_are_tolerated(matcher, typo, right):
     assert matcher.terms(typo) == matcher.terms(right)
 
 
+def test_a_small_word_joins_into_a_long_compound_of_the_plan_beside_a_long_word(matcher):
+    # "under retningspligt" is the plan's "underretningspligt" (it had read as "retningspligt" alone, the stopword
+    # dropped); "for ældre" (the elderly) is no "forældre", nor "efter skole" an "efterskole"
+    assert matcher.terms("hvornår har man skærpet under retningspligt") == matcher.terms(
+        "hvornår har man skærpet underretningspligt")
+    assert matcher.match("hvornår har man skærpet under retningspligt").confident == "underretningspligt"
+    assert matcher.terms("tilbud for ældre") != matcher.terms("tilbud forældre")
+    assert matcher.terms("hun går i klub efter skole") == matcher.terms("hun går i klub skole")
+
+
 def test_a_compound_the_plan_never_writes_whole_is_split(matcher):
     assert len(matcher.terms("familiesektionsnummer")) >= 1
 
