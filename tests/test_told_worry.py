@@ -112,18 +112,35 @@ def test_a_sentence_of_the_situation_that_asks_about_something_else_is_offered_b
 def test_a_worry_that_asks_where_to_call_shows_the_number_on_the_card_on_what_to_do(matcher, knowledge):
     message = ("Hej, jeg er klubmedarbejder. En pige på 14 er pludselig stoppet i vores pigefodbold, og hendes bror "
                "følger efter hende hjem. Hun ville ønske, hun kunne tale med nogen, uden at familien finder ud af det. "
-               "Kan hun ringe nogen steder anonymt? Og skal jeg gøre noget selv?")
+               "Kan hun ringe til krisecentret? Og skal jeg gøre noget selv?")
     result = matcher.match(message)
-    assert result.confident == "bekymring-barn" and "lokk-raadgivning" in result.asked_too
+    assert result.confident == "bekymring-barn" and result.call == "kontakt-holstebro-krisecenter"
     text = card_text(cards.replies_for(result, knowledge)[0].content)
-    lokk = knowledge.topics["lokk-raadgivning"].contacts[0]
+    centre = knowledge.topics["kontakt-holstebro-krisecenter"].contacts[0]
     ssp = knowledge.topics["bekymring-barn"].contacts[0]
+    assert centre not in knowledge.topics["bekymring-barn"].contacts
     # The card's own contacts first, then the number asked for, with where it comes from.
-    assert lokk.phone in text and text.index(f"**{ssp.name}**") < text.index(f"**{lokk.name}**")
+    assert centre.phone in text and text.index(f"**{ssp.name}**") < text.index(f"**{centre.name}**")
     # Without that question, the card keeps to its own contacts.
-    plain = matcher.match(message.replace(" Kan hun ringe nogen steder anonymt?", ""))
+    plain = matcher.match(message.replace(" Kan hun ringe til krisecentret?", ""))
     assert plain.confident == "bekymring-barn" and plain.call is None
-    assert lokk.phone not in card_text(cards.replies_for(plain, knowledge)[0].content)
+    assert centre.phone not in card_text(cards.replies_for(plain, knowledge)[0].content)
+
+
+@pytest.mark.parametrize("plan, lines", [("holstebro", ["96 11 53 90", "70 27 76 66", "1888"]),
+                                         ("albertslund", ["70 27 76 66"])])
+def test_the_card_on_a_worried_child_shows_where_the_child_can_turn(plan, lines):
+    # Holstebro's plan lists the open anonymous counselling for children, young people and families, the hotline
+    # for ethnic young people (open day and night) and Lokk for citizens; Albertslund's lists RED's hotline under
+    # Kontakt. The card on what to do shows them, not only whom staff call.
+    knowledge = load_plan(plan)
+    card = cards.replies_for(Matcher(knowledge).match(CHILD if plan == "holstebro" else
+                                                      "En elev på 15 har fortalt, at hendes bror tjekker hendes "
+                                                      "telefon og bestemmer, hvem hun må se. Hvad gør jeg?"),
+                             knowledge)[0].content
+    text = card_text(card)
+    assert "Bekymring for et barn eller en ung under 18" in text
+    assert all(line in text for line in lines)
 
 
 def test_the_short_answer_to_the_situations_own_question_is_on_the_card_on_what_to_do(matcher, knowledge):
@@ -154,7 +171,7 @@ def test_a_sentence_that_only_tells_brings_no_numbers_to_the_card_on_what_to_do(
     assert result.confident == "bekymring-barn" and result.call is None
     card = cards.replies_for(result, knowledge)[0].content
     own = {c.name for c in knowledge.topics["bekymring-barn"].contacts}
-    shown = {line.strip("*") for line in card_text(card).splitlines() if line.startswith("**")}
+    shown = {line.strip().strip("*") for line in card_text(card).splitlines() if line.startswith("**")}
     assert shown <= own
 
 
