@@ -89,9 +89,12 @@ _ELLIPSIS_QUESTION = frozenset({"hvem", "hvor", "hvornaar", "hvilke", "hvilken",
 COMPOUND_HEAD = 5  # a word this long that ends a compound of the text counts as said by it ("områder")
 RELATED_IDF = 2.0               # a subject word in more topics than this IDF says is too common to relate two answers
 # A small word ("under") joins the next word into a compound the plan writes ("under retningspligt") when the
-# compound has this many letters and the other word at least SMALL_JOIN_PART.
+# compound has this many letters (folded: "æ" is "ae"), and the other word at least SMALL_JOIN_PART and is no word
+# of its own (not the plan's, nor a form of one, and rarer than SMALL_JOIN_PART_ZIPF in Danish, also without up to
+# three letters of an ending: "kvinden", "skolen" and "ældrene" are words).
 SMALL_JOIN_MIN = 10
 SMALL_JOIN_PART = 6
+SMALL_JOIN_PART_ZIPF = 2.5
 # A follow-up may be answered from the passages this many places before or after the one remembered, in its document.
 NEARBY_PASSAGES = 4
 CONTEXT_PASSAGE_COVERAGE = 0.3  # the passage most about a question is kept for its follow-ups from this coverage
@@ -667,10 +670,12 @@ class Matcher:
             # from two words of their own ("det ende" is not a compound).
             small = any(w in self._stopwords for w in pair)
             # (a small word joins only into a word the acute lists use: "uden for" is "udenfor", but "må. De" is
-            # not "måde"; or into a long word of the plan, beside a long word of its own: "under retningspligt" is
-            # "underretningspligt", but "for ældre" stays the elderly)
-            long_join = (len(joined) >= SMALL_JOIN_MIN and all(len(w) >= SMALL_JOIN_PART for w in pair
-                                                                if w not in self._stopwords))
+            # not "måde"; or into a long word of the plan, beside a long part that is no word on its own: "under
+            # retningspligt" is "underretningspligt", but "for kvinden", "for ældrene" and "efter skolen" stay two)
+            parts = [w for w in pair if w not in self._stopwords]
+            long_join = (len(joined) >= SMALL_JOIN_MIN and len(parts) == 1 and len(parts[0]) >= SMALL_JOIN_PART
+                         and parts[0] not in self._vocabulary and stem(parts[0]) not in self._stem_vocabulary
+                         and all(_zipf(parts[0][:len(parts[0]) - cut]) < SMALL_JOIN_PART_ZIPF for cut in range(4)))
             if (joined and (not small or whole_small_words and self._phrase_index.knows(joined) or long_join)
                     and (joined in self._vocabulary or stem(joined) in self._stem_vocabulary
                          and not any(len(w) < MIN_PART_LEN for w in pair))
@@ -1153,8 +1158,9 @@ class Matcher:
                 return MatchResult((), False, Decision.NO_ANSWER,
                                    self._passages.hit(hit.passage_id, own | subject, _says_asked(wants)))
             # ... or the text around the answer given says it, every word of it: "og hvem giver dem supervision?"
-            # after the Copenhagen advisers' training, two headings further on, with no word few passages have.
-            hit = self._passages.best(own, among=self._around(known))
+            # after the Copenhagen advisers' training, two headings on, with no word few passages have (never for a
+            # phone number or an e-mail: a number near it is somebody else's).
+            hit = self._passages.best(own, among=self._around(known)) if not wants & {"phone", "email"} else None
             if (hit is not None and self._explains(hit.passage_id, own, wants, strict)
                     and self._says_together(hit.passage_id, own - everyday, wants, counted)):
                 return MatchResult((), False, Decision.NO_ANSWER,
@@ -1170,7 +1176,10 @@ class Matcher:
         cites that no remembered passage is from. A document that a remembered passage is from is often a
         collection (the inspiration catalogue's municipalities), and only the part about the question is near."""
         passages = [p for p in known if p not in self._topic_terms]
-        near = {n for p in passages for n in self._passages.nearby(p, NEARBY_PASSAGES)}
+        # ... within its part: not another municipality's ("Odense kommune: ...") or another age's ("... over 18")
+        near = {n for p in passages for n in self._passages.nearby(p, NEARBY_PASSAGES)
+                if self._passages.part_of(n) == self._passages.part_of(p)
+                and audience_of(words(self._subject.get(n, ""))) in (None, audience_of(words(self._subject.get(p, ""))))}
         cited = ({d for p in known if p in self._topic_terms for d in self._documents_of.get(p, ())}
                  - {self._passages.document_of(p) for p in passages})
         return frozenset(near | {p for d in cited for p in self._passages.of_document(d)})

@@ -42,7 +42,10 @@ _NAME = re.compile(r"(?<=[a-zæøå,] )[A-ZÆØÅ][\w-]+")
 # "Her bliver der blandt andet afholdt familieklub ..."): quoted, the two go together.
 _LEANS_BACK = re.compile(r"^(?:Her|Heraf|Herudover|Hermed|Dette|Disse|Dertil|Derudover|Derfor|Sidstnævnte|"
                          r"Førstnævnte)\b")
-# A sentence that starts with "Hun" or "Han" goes on about the person the sentence before it names.
+# A heading that names a municipality starts a part of a catalogue of several ("Høje taastrup kommune: Central
+# ressourceperson i byrådscentret").
+_PART = re.compile(r"^[\w\- ]+ kommune:", re.IGNORECASE)
+# A sentence that starts with "Hun" or "Han" goes on about the person a sentence before it names.
 _GOES_ON = re.compile(r"^(?:Hun|Han)\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"”»•(])|\n+")
 
@@ -108,6 +111,15 @@ class PassageIndex:
         for passage_id, key in self._section_of.items():
             sections[key].append(passage_id)
         self._sections = {key: tuple(ids) for key, ids in sections.items()}
+        of_document: dict[str, list[str]] = defaultdict(list)
+        self._part_of: dict[str, str] = {}
+        for passage_id in self._ids:
+            document, section = self._section_of[passage_id]
+            if not of_document[document] or _PART.match(section):
+                part = f"{document}: {section}" if _PART.match(section) else document
+            of_document[document].append(passage_id)
+            self._part_of[passage_id] = part
+        self._of_document = {d: tuple(ids) for d, ids in of_document.items()}
         count = len(self._ids) or 1
         self._avg_length = sum(self._length) / count if self._length else 1.0
         self.idf = {t: math.log(1 + (count - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self._postings.items()}
@@ -177,11 +189,16 @@ class PassageIndex:
 
     def of_document(self, document: str) -> tuple[str, ...]:
         """Every passage of a document, in order."""
-        return tuple(p for p in self._ids if self._section_of[p][0] == document)
+        return self._of_document.get(document, ())
+
+    def part_of(self, passage_id: str) -> str | None:
+        """The part of its document a passage is in: from the last heading before it that names a municipality
+        ("Odense kommune: Strategisk ressourceenhed", in a catalogue of several), else its document."""
+        return self._part_of.get(passage_id)
 
     def nearby(self, passage_id: str, reach: int) -> tuple[str, ...]:
         """The passages of the same document at most `reach` places before or after it, in order (itself
-        included): the text around it, under its heading and the next ones."""
+        included): the text around it, under its heading and the ones before and after."""
         n = self._by_id.get(passage_id)
         if n is None:
             return ()

@@ -533,7 +533,21 @@ def test_the_text_near_a_passage_stays_in_its_document_and_its_part(matcher):
     assert "inspiration-ressourcepersoner-028" not in near  # Odense's part, seven places on
     assert all(index.document_of(p) == "inspiration-ressourcepersoner" for p in near)
     assert index.nearby("no-such-passage", 4) == ()
-    assert index.of_document("inspiration-ressourcepersoner")[0] == "inspiration-ressourcepersoner-001"
+    # ... and a follow-up reads only Høje Taastrup's part of it: not Gladsaxe's (017-020) nor Odense's (024-025)
+    around = matcher._around(("kommuner-eksempler", "inspiration-ressourcepersoner-021"))
+    assert {f"inspiration-ressourcepersoner-0{n}" for n in (21, 22, 23)} <= around
+    assert not around & {f"inspiration-ressourcepersoner-0{n}" for n in (17, 18, 19, 20, 24, 25)}
+    first = matcher.match("Hvem er central ressourceperson for social kontrol i Høje Taastrup?")
+    for question in ("og er den bydækkende?", "giver de også faglig opkvalificering?"):
+        unsure = follow_up_to(matcher, first, question)
+        assert unsure.confident is None and unsure.passage is None
+
+
+def test_a_follow_up_for_a_number_is_not_answered_by_the_numbers_near_the_last_answer(matcher):
+    # The plan's list of citizens' contacts is near its text to citizens; the security consultants' number is not in it
+    first = matcher.match("Hvad står der på kommunens hjemmeside til borgere og civilsamfundet?")
+    unsure = follow_up_to(matcher, first, "og hvad er sikkerhedskonsulenternes nummer?")
+    assert unsure.confident is None and unsure.passage is None
 
 
 def test_a_quote_keeps_what_the_person_it_names_did_when_there_is_room(matcher):
