@@ -1108,9 +1108,10 @@ class Matcher:
         counted = frozenset(t for found in _COUNTED.finditer(folded) for t in self._terms([found.group(1)])
                             if t in own) if "number" in wants else frozenset()
         # The answer given, then the passage most about the question it answered and those under its heading.
-        around = [n for p in known if p not in self._topic_terms for n in self._passages.neighbours(p)]
-        if wants & {"phone", "email"}:  # a neighbouring passage's number or e-mail is somebody else's
-            around = []
+        # A number or an e-mail in the text beside the answer is somebody else's: asked for one, only the answer's.
+        asks_contact = bool(wants & {"phone", "email"})
+        around = [] if asks_contact else [n for p in known if p not in self._topic_terms
+                                          for n in self._passages.neighbours(p)]
         answering = [item for item in dict.fromkeys((*known, *around)) if self._explains(item, own, wants, everyday)
                      and self._says_together(item, own - everyday, wants, counted)]
         if answering:
@@ -1155,16 +1156,14 @@ class Matcher:
             if not answers(hit) and documents:
                 hit = self._passages.best(own | subject, documents=frozenset(documents))
             if answers(hit):
-                return MatchResult((), False, Decision.NO_ANSWER,
-                                   self._passages.hit(hit.passage_id, own | subject, _says_asked(wants)))
+                return self._answer_with(hit.passage_id, own | subject, wants)
             # ... or the text around the answer given says it, every word of it: "og hvem giver dem supervision?"
             # after the Copenhagen advisers' training, two headings on, with no word few passages have (never for a
-            # phone number or an e-mail: a number near it is somebody else's).
-            hit = self._passages.best(own, among=self._around(known)) if not wants & {"phone", "email"} else None
+            # phone number or an e-mail, as above).
+            hit = None if asks_contact else self._passages.best(own, among=self._around(known))
             if (hit is not None and self._explains(hit.passage_id, own, wants, strict)
                     and self._says_together(hit.passage_id, own - everyday, wants, counted)):
-                return MatchResult((), False, Decision.NO_ANSWER,
-                                   self._passages.hit(hit.passage_id, own | subject, _says_asked(wants)))
+                return self._answer_with(hit.passage_id, own | subject, wants)
         offered = tuple(Candidate(t, SUGGEST_THRESHOLD) for t in dict.fromkeys(
             [previous, *(c.topic_id for c in combined.candidates if c.specific)]) if t in self._priority
             and not t.startswith(FLOW_PREFIX))[:3]
@@ -1177,9 +1176,9 @@ class Matcher:
         collection (the inspiration catalogue's municipalities), and only the part about the question is near."""
         passages = [p for p in known if p not in self._topic_terms]
         # ... within its part: not another municipality's ("Odense kommune: ...") or another age's ("... over 18")
+        age = lambda p: audience_of(words(self._subject.get(p, "")))
         near = {n for p in passages for n in self._passages.nearby(p, NEARBY_PASSAGES)
-                if self._passages.part_of(n) == self._passages.part_of(p)
-                and audience_of(words(self._subject.get(n, ""))) in (None, audience_of(words(self._subject.get(p, ""))))}
+                if self._passages.part_of(n) == self._passages.part_of(p) and age(n) in (None, age(p))}
         cited = ({d for p in known if p in self._topic_terms for d in self._documents_of.get(p, ())}
                  - {self._passages.document_of(p) for p in passages})
         return frozenset(near | {p for d in cited for p in self._passages.of_document(d)})

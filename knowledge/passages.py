@@ -115,8 +115,10 @@ class PassageIndex:
         self._part_of: dict[str, str] = {}
         for passage_id in self._ids:
             document, section = self._section_of[passage_id]
-            if not of_document[document] or _PART.match(section):
-                part = f"{document}: {section}" if _PART.match(section) else document
+            if _PART.match(section):
+                part = f"{document}: {section}"
+            elif not of_document[document]:
+                part = document
             of_document[document].append(passage_id)
             self._part_of[passage_id] = part
         self._of_document = {d: tuple(ids) for d, ids in of_document.items()}
